@@ -1,0 +1,1 @@
+"""The ``creditwatch`` command line: thin Typer commands over library functions."""

@@ -1,0 +1,27 @@
+"""Entry point of the ``creditwatch`` command; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from creditwatch.cli import data as data_cmd
+from creditwatch.cli import demo as demo_cmd
+from creditwatch.cli import model as model_cmd
+
+app = typer.Typer(
+    name="creditwatch",
+    help="Score Home Credit applications and keep watch over the model in production.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+data_cmd.register(app)
+model_cmd.register(app)
+demo_cmd.register(app)
+
+
+def main() -> None:  # pragma: no cover - console script shim
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

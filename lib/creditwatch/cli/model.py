@@ -1,0 +1,88 @@
+"""``creditwatch train`` and ``creditwatch score``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from creditwatch.cli.common import console, guarded, progress
+from creditwatch.config import get_settings
+
+
+def train(
+    data: Path = typer.Option(..., "--data", "-d", exists=True, dir_okay=False,
+                              help="Training applications with TARGET (.csv or .parquet)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
+) -> None:
+    """Train the LightGBM model, choose the cost-optimal threshold, write the bundle."""
+    _train(data, out, seed)
+
+
+@guarded
+def _train(data: Path, out: Path | None, seed: int | None) -> None:
+    from creditwatch.data.loader import load_applications
+    from creditwatch.model.bundle import save_bundle
+    from creditwatch.model.train import TrainConfig, train_model
+
+    settings = get_settings()
+    loaded = load_applications(data)
+    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp,
+                      seed=settings.seed if seed is None else seed)
+    with progress("training (early stopping)", cfg.max_rounds) as update:
+        bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
+    target = save_bundle(bundle, out or settings.bundle_dir)
+    print_training_report(bundle.metrics, bundle.threshold, bundle.version)
+    console.print(f"bundle written to {target}")
+
+
+def print_training_report(metrics: dict[str, float], threshold: float, version: str) -> None:
+    table = Table(title=f"model {version}", show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("decision threshold", f"{threshold:.4f}")
+    for key in ("best_iteration", "valid_auc", "holdout_auc", "holdout_cost_at_threshold",
+                "holdout_cost_at_0_5", "holdout_approval_rate", "oracle_auc", "auc_vs_oracle",
+                "oracle_best_cost", "cost_vs_oracle"):
+        if key in metrics:
+            value = metrics[key]
+            table.add_row(key, f"{value:,.4f}" if isinstance(value, float) else f"{value:,}")
+    console.print(table)
+
+
+def score(
+    data: Path = typer.Option(..., "--data", "-d", exists=True, dir_okay=False,
+                              help="Applications to score (.csv or .parquet)."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Output file; default <data>.scores.parquet beside the input."),
+    model: Path | None = typer.Option(None, "--model", help="Bundle folder; default artifacts/model."),
+) -> None:
+    """Score every application of a file and write one row of results per application."""
+    _score(data, out, model)
+
+
+@guarded
+def _score(data: Path, out: Path | None, model: Path | None) -> None:
+    from creditwatch.data.loader import load_applications, write_applications
+    from creditwatch.scoring import Scorer
+
+    scorer = Scorer.load(model)
+    loaded = load_applications(data)
+    frame = loaded.frame
+    with console.status(f"scoring {len(frame):,} applications"):
+        scores = scorer.score(frame)
+    result = scores.to_frame(frame.index)
+    if "SK_ID_CURR" in frame.columns:
+        result.insert(0, "SK_ID_CURR", frame["SK_ID_CURR"].to_numpy())
+    out = out or data.with_name(data.name.split(".")[0] + ".scores.parquet")
+    write_applications(result, out)
+    refused = float(scores.refused.mean())
+    console.print(f"scored {len(result):,} applications with model {scorer.version}: "
+                  f"{1 - refused:.1%} approved, threshold {scorer.threshold:.4f} -> {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train)
+    app.command("score")(score)

@@ -1,0 +1,117 @@
+"""One ``Settings`` object, read from the environment and ``.env``; no other module reads os.environ.
+
+Every path is derived from one project root (``CREDITWATCH_ROOT``, default: the checkout that
+holds this package, else the working directory), so nothing hard-codes an absolute path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_root() -> Path:
+    here = Path(__file__).resolve().parents[2]  # lib/creditwatch/config.py -> checkout
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Environment variables use the ``CREDITWATCH_`` prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CREDITWATCH_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    root: Path = Field(default_factory=_default_root)
+    data_dir: Path | None = None
+    artifacts_dir: Path | None = None
+    reports_dir: Path | None = None
+
+    # Unset: an embedded SQLite file under data/. Accepts DATABASE_URL as well.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CREDITWATCH_DATABASE_URL", "DATABASE_URL")
+    )
+
+    # Seconds to wait for a PostgreSQL connection before failing: short, so the API's health
+    # check and background writer notice an unreachable store quickly instead of hanging.
+    store_connect_timeout: int = 5
+
+    # Admin URL of a PostgreSQL server the tests may create and drop databases on (each test
+    # session makes its own uniquely named database there, never touching existing ones).
+    test_database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        validation_alias=AliasChoices("CREDITWATCH_TEST_DATABASE_URL", "TEST_DATABASE_URL"),
+    )
+    # Set by CI runners: a missing test service (PostgreSQL) then fails the tests, never skips.
+    ci: bool = Field(False, validation_alias="CI")
+
+    # Business costs of the two errors; the decision threshold is derived from them at
+    # training time and stored in the model bundle.
+    cost_fn: float = 10.0  # a missed defaulter (approved, then defaults)
+    cost_fp: float = 1.0  # a good client wrongly refused
+
+    # Confidence bands: distance of the probability from the threshold, as a share of the
+    # room on that side of it (0 = on the threshold, 1 = at 0 or 1).
+    confidence_medium: float = 0.25
+    confidence_high: float = 0.5
+
+    seed: int = 42
+    compiled_trees: bool = False  # score with lleaves-compiled trees when installed
+
+    @field_validator("cost_fn", "cost_fp")
+    @classmethod
+    def _positive_cost(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError("costs must be positive")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_paths(self) -> Settings:
+        self.root = self.root.resolve()
+        self.data_dir = self.data_dir or self.root / "data"
+        self.artifacts_dir = self.artifacts_dir or self.root / "artifacts"
+        self.reports_dir = self.reports_dir or self.root / "reports"
+        if not 0 < self.confidence_medium < self.confidence_high < 1:
+            raise ValueError("need 0 < confidence_medium < confidence_high < 1")
+        return self
+
+    @property
+    def data(self) -> Path:
+        assert self.data_dir is not None
+        return self.data_dir
+
+    @property
+    def artifacts(self) -> Path:
+        assert self.artifacts_dir is not None
+        return self.artifacts_dir
+
+    @property
+    def reports(self) -> Path:
+        assert self.reports_dir is not None
+        return self.reports_dir
+
+    @property
+    def bundle_dir(self) -> Path:
+        """Where ``creditwatch train`` writes and the API loads the model bundle."""
+        return self.artifacts / "model"
+
+    @property
+    def store_url(self) -> str:
+        """The SQLAlchemy URL of the prediction store."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url[len("postgres://"):]
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            return url
+        return f"sqlite:///{self.data / 'creditwatch.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

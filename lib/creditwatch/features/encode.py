@@ -1,0 +1,150 @@
+"""Encode raw applications into a float matrix in schema order.
+
+Categorical string fields become integer codes from a stable mapping (stored in the model
+bundle); 'XNA' and missing values become NaN; a value outside the mapping of an *open*
+category (a new ORGANIZATION_TYPE, say) also becomes NaN and is counted, never an error,
+because new categories are drift to watch. Numeric fields are cast to float; values that
+cannot be read as numbers become NaN and are reported as invalid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from creditwatch import schema
+
+CategoryMaps = dict[str, list[str]]
+_NAMES = schema.FIELD_NAMES
+_INDEX = {name: i for i, name in enumerate(_NAMES)}
+_STRING_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype == "str"]
+_NUMERIC_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype != "str"]
+
+
+def default_category_maps() -> CategoryMaps:
+    """The schema's categories (minus 'XNA', which means missing) for every string field."""
+    return {
+        f.name: [str(c) for c in f.categories or () if c != schema.XNA]
+        for f in schema.FIELDS
+        if f.dtype == "str"
+    }
+
+
+@dataclass(slots=True)
+class Encoded:
+    """Raw values as a matrix, plus what was wrong with them."""
+
+    values: np.ndarray  # (n, 120) float64, schema order
+    unknown: np.ndarray  # (n, 120) bool: value given but unknown category / not a number
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+
+class Encoder:
+    """Encodes raw rows with a fixed category mapping."""
+
+    def __init__(self, category_maps: CategoryMaps | None = None) -> None:
+        self.category_maps: CategoryMaps = category_maps or default_category_maps()
+        # value -> code lookups, one dict per string field, in schema order
+        self._lookups: list[dict[str, float] | None] = [None] * len(_NAMES)
+        for i in _STRING_IDX:
+            levels = self.category_maps.get(_NAMES[i], [])
+            lookup = {level: float(code) for code, level in enumerate(levels)}
+            lookup[schema.XNA] = math.nan
+            self._lookups[i] = lookup
+
+    # --- dicts: the API's hot path. Plain Python lists on purpose: a numpy element
+    # assignment per value costs more than the whole list fill.
+    def encode_one(self, row: Mapping[str, Any]) -> Encoded:
+        return self.encode_records((row,))
+
+    def encode_records(self, rows: Sequence[Mapping[str, Any]]) -> Encoded:
+        """Encode a list of dicts (missing keys and None are missing values; keys that are
+        not schema fields, such as SK_ID_CURR, are ignored)."""
+        index, lookups, width, nan = _INDEX, self._lookups, len(_NAMES), math.nan
+        matrix: list[list[float]] = []
+        bad: list[tuple[int, int]] = []
+        for r, row in enumerate(rows):
+            values = [nan] * width
+            for name, value in row.items():
+                i = index.get(name)
+                if i is None or value is None:
+                    continue
+                lookup = lookups[i]
+                if lookup is not None:
+                    code = lookup.get(value) if isinstance(value, str) else None
+                    if code is None:
+                        bad.append((r, i))
+                    else:
+                        values[i] = code
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    values[i] = value
+                else:
+                    try:
+                        values[i] = float(value)
+                    except (TypeError, ValueError):
+                        bad.append((r, i))
+            matrix.append(values)
+        out = np.array(matrix, dtype=float).reshape(len(matrix), width)
+        unknown = np.zeros(out.shape, dtype=bool)
+        for r, i in bad:
+            unknown[r, i] = True
+        # NaN / Infinity given as numbers are missing values, not numbers
+        infinite = np.isinf(out)
+        if infinite.any():
+            out[infinite] = nan
+            unknown |= infinite
+        return Encoded(out, unknown)
+
+    # --- DataFrame: vectorised per column
+    def encode_frame(self, frame: pd.DataFrame) -> Encoded:
+        """Encode a DataFrame; absent columns are entirely missing."""
+        n = len(frame)
+        out = np.full((n, len(_NAMES)), np.nan)
+        unknown = np.zeros((n, len(_NAMES)), dtype=bool)
+        for i, name in enumerate(_NAMES):
+            if name not in frame.columns:
+                continue
+            col = frame[name]
+            if self._lookups[i] is not None:
+                levels = self.category_maps.get(name, [])
+                codes = pd.Categorical(col, categories=levels).codes
+                given = col.notna().to_numpy() & (col != schema.XNA).to_numpy()
+                known = codes >= 0
+                out[known, i] = codes[known]
+                unknown[:, i] = given & ~known
+            else:
+                values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                unknown[:, i] = col.notna().to_numpy() & ~np.isfinite(values)
+                values[~np.isfinite(values)] = np.nan
+                out[:, i] = values
+        return Encoded(out, unknown)
+
+    def encode(self, data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Encoded:
+        if isinstance(data, pd.DataFrame):
+            return self.encode_frame(data)
+        if isinstance(data, Mapping):
+            return self.encode_one(data)
+        return self.encode_records(data)
+
+
+def fit_category_maps(frame: pd.DataFrame) -> CategoryMaps:
+    """The schema's levels, plus any level a training file holds that the schema lacks.
+
+    Levels are kept in schema order first, then extra levels sorted, so the mapping is
+    stable for the same data and never depends on row order.
+    """
+    maps = default_category_maps()
+    for name, levels in maps.items():
+        if name not in frame.columns:
+            continue
+        seen = set(frame[name].dropna().astype(str).unique()) - {schema.XNA}
+        extra = sorted(seen - set(levels))
+        maps[name] = [*levels, *extra]
+    return maps

@@ -1,0 +1,144 @@
+"""The Scorer: one bundle loaded once, any number of raw applications scored.
+
+Decision, confidence and the threshold all come from the bundle and Settings: an
+application is REFUSED when its probability of default is >= the bundle's threshold.
+Confidence is the distance from the threshold as a share of the room on that side of it
+(see ``Settings.confidence_medium`` / ``confidence_high``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from creditwatch import schema
+from creditwatch.config import Settings, get_settings
+from creditwatch.model.bundle import ModelBundle, load_bundle
+from creditwatch.scoring.predictor import Predictor
+from creditwatch.scoring.quality import Quality, assess
+
+APPROVED, REFUSED = "APPROVED", "REFUSED"
+CONFIDENCE_LEVELS = np.array(["LOW", "MEDIUM", "HIGH"])
+Applications = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+@dataclass(slots=True)
+class Scores:
+    """Vectorised results for n applications; ``record(i)`` gives one as a dict."""
+
+    probability: np.ndarray
+    refused: np.ndarray
+    confidence: np.ndarray
+    quality: Quality
+    features: np.ndarray
+    threshold: float
+    model_version: str
+    preprocessing_ms: float
+    inference_ms: float
+
+    def __len__(self) -> int:
+        return len(self.probability)
+
+    @property
+    def decisions(self) -> np.ndarray:
+        return np.where(self.refused, REFUSED, APPROVED)
+
+    def record(self, i: int) -> dict[str, Any]:
+        q = self.quality
+        return {
+            "probability": float(self.probability[i]),
+            "decision": REFUSED if self.refused[i] else APPROVED,
+            "threshold": self.threshold,
+            "confidence": str(self.confidence[i]),
+            "data_quality_score": float(q.score[i]),
+            "missing_fields": q.fields(q.missing, i),
+            "out_of_range_fields": q.fields(q.out_of_range, i),
+            "unknown_category_fields": q.fields(q.unknown, i),
+            "model_version": self.model_version,
+        }
+
+    def to_frame(self, index: pd.Index | None = None) -> pd.DataFrame:
+        q = self.quality
+        return pd.DataFrame(
+            {
+                "probability": self.probability,
+                "decision": self.decisions,
+                "threshold": self.threshold,
+                "confidence": self.confidence,
+                "data_quality_score": q.score,
+                "n_missing": q.missing.sum(axis=1),
+                "n_out_of_range": q.out_of_range.sum(axis=1),
+                "n_unknown_category": q.unknown.sum(axis=1),
+                "model_version": self.model_version,
+            },
+            index=index,
+        )
+
+
+class Scorer:
+    """Scores raw applications with a loaded bundle."""
+
+    def __init__(self, bundle: ModelBundle, settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        self.bundle = bundle
+        self.pipeline = bundle.pipeline
+        self.predictor = Predictor(bundle.booster)
+        self.threshold = bundle.threshold
+        self._medium = settings.confidence_medium
+        self._high = settings.confidence_high
+        self._expected = np.isin(np.array(schema.FIELD_NAMES), bundle.expected_fields)
+        if settings.compiled_trees:
+            from creditwatch.scoring.compiled import compile_booster
+
+            self.predictor.use_compiled(compile_booster(bundle, settings))
+
+    @classmethod
+    def load(cls, directory: Path | str | None = None, settings: Settings | None = None) -> Scorer:
+        settings = settings or get_settings()
+        return cls(load_bundle(directory or settings.bundle_dir), settings)
+
+    @property
+    def version(self) -> str:
+        return self.bundle.version
+
+    def confidence(self, p: np.ndarray) -> np.ndarray:
+        t = self.threshold
+        room = np.where(p >= t, 1.0 - t, t)
+        distance = np.abs(p - t) / np.where(room > 0, room, 1.0)
+        level = (distance >= self._medium).astype(int) + (distance >= self._high)
+        return CONFIDENCE_LEVELS[level]
+
+    def score(self, applications: Applications) -> Scores:
+        """Score a DataFrame, a list of dicts, or one dict."""
+        start = time.perf_counter()
+        encoded = self.pipeline.encode(applications)
+        features = self.pipeline.transform_encoded(encoded)
+        quality = assess(encoded, self._expected)
+        mid = time.perf_counter()
+        p = self.predictor.predict(features)
+        end = time.perf_counter()
+        return Scores(
+            probability=p,
+            refused=p >= self.threshold,
+            confidence=self.confidence(p),
+            quality=quality,
+            features=features,
+            threshold=self.threshold,
+            model_version=self.version,
+            preprocessing_ms=(mid - start) * 1e3,
+            inference_ms=(end - mid) * 1e3,
+        )
+
+    def score_one(self, application: Mapping[str, Any]) -> dict[str, Any]:
+        """Score one application and return its result as a dict."""
+        scores = self.score(application)
+        out = scores.record(0)
+        out["preprocessing_ms"] = scores.preprocessing_ms
+        out["inference_ms"] = scores.inference_ms
+        return out

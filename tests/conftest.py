@@ -1,0 +1,5 @@
+"""Shared fixtures live in tests/plugins/, one module per real component."""
+
+pytest_plugins = [
+    "tests.plugins.paths",
+]
