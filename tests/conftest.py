@@ -2,4 +2,6 @@
 
 pytest_plugins = [
     "tests.plugins.paths",
+    "tests.plugins.postgres",
+    "tests.plugins.bundle",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,6 +61,17 @@ class Settings(BaseSettings):
     seed: int = 42
     compiled_trees: bool = False  # score with lleaves-compiled trees when installed
 
+    # --- scoring API
+    # When set, /predict and /predict-batch require this value in the X-API-Key header.
+    api_key: SecretStr | None = None
+    batch_max_size: int = Field(1000, ge=1)  # applications per /predict-batch request
+    # Request bodies larger than this are refused with 413 before being parsed.
+    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    spool_dir_override: Path | None = Field(None, validation_alias="CREDITWATCH_SPOOL_DIR")
+    writer_interval_s: float = Field(0.05, gt=0)  # how often the writer ships spooled records
+    log_level: str = "INFO"
+    api_url: str = "http://127.0.0.1:8000"  # where clients (simulator, dashboard) find the API
+
     @field_validator("cost_fn", "cost_fp")
     @classmethod
     def _positive_cost(cls, value: float) -> float:
@@ -92,6 +103,11 @@ class Settings(BaseSettings):
     def reports(self) -> Path:
         assert self.reports_dir is not None
         return self.reports_dir
+
+    @property
+    def spool_dir(self) -> Path:
+        """Local append-only spool of records not yet in the store."""
+        return self.spool_dir_override or self.data / "spool"
 
     @property
     def bundle_dir(self) -> Path:

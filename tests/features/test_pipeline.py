@@ -79,9 +79,10 @@ def test_xna_is_missing_and_unknown_category_is_counted() -> None:
 def test_nan_and_infinity_numbers_are_missing_and_flagged() -> None:
     """A float NaN is a missing value; Infinity or a non-number string is flagged as unknown."""
     enc = FeaturePipeline().encode({"EXT_SOURCE_1": float("inf"), "EXT_SOURCE_2": float("nan"),
-                                    "AMT_CREDIT": "lots"})
-    names = [schema.FIELD_NAMES[i] for i in np.flatnonzero(enc.unknown[0])]
-    assert sorted(names) == ["AMT_CREDIT", "EXT_SOURCE_1"]
+                                    "AMT_CREDIT": "lots", "CODE_GENDER": 1, "FLAG_MOBIL": True})
+    names = [schema.FIELD_NAMES[i] for i in np.flatnonzero(enc.wrong_type[0])]
+    assert sorted(names) == ["AMT_CREDIT", "CODE_GENDER", "EXT_SOURCE_1", "FLAG_MOBIL"]
+    assert not enc.unknown.any()
     assert np.isnan(enc.values).all()
 
 

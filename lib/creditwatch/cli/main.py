@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from creditwatch.cli import data as data_cmd
+from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import model as model_cmd
 
@@ -15,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 data_cmd.register(app)
+db_cmd.register(app)
 model_cmd.register(app)
 demo_cmd.register(app)
 

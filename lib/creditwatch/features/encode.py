@@ -40,7 +40,13 @@ class Encoded:
     """Raw values as a matrix, plus what was wrong with them."""
 
     values: np.ndarray  # (n, 120) float64, schema order
-    unknown: np.ndarray  # (n, 120) bool: value given but unknown category / not a number
+    unknown: np.ndarray  # (n, 120) bool: a category outside the mapping
+    wrong_type: np.ndarray  # (n, 120) bool: not a usable value of the field's type
+
+    @property
+    def invalid(self) -> np.ndarray:
+        """Given but unusable (unknown category or wrong type): scored as missing."""
+        return self.unknown | self.wrong_type
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -66,10 +72,13 @@ class Encoder:
 
     def encode_records(self, rows: Sequence[Mapping[str, Any]]) -> Encoded:
         """Encode a list of dicts (missing keys and None are missing values; keys that are
-        not schema fields, such as SK_ID_CURR, are ignored)."""
+        not schema fields, such as SK_ID_CURR, are ignored). A value of the wrong JSON type
+        (a string for a number, a number or bool for a category) is recorded in
+        ``wrong_type`` and left missing; a string outside the category map in ``unknown``."""
         index, lookups, width, nan = _INDEX, self._lookups, len(_NAMES), math.nan
         matrix: list[list[float]] = []
-        bad: list[tuple[int, int]] = []
+        unknown_at: list[tuple[int, int]] = []
+        wrong_at: list[tuple[int, int]] = []
         for r, row in enumerate(rows):
             values = [nan] * width
             for name, value in row.items():
@@ -78,29 +87,32 @@ class Encoder:
                     continue
                 lookup = lookups[i]
                 if lookup is not None:
-                    code = lookup.get(value) if isinstance(value, str) else None
-                    if code is None:
-                        bad.append((r, i))
+                    if type(value) is str:
+                        code = lookup.get(value)
+                        if code is None:
+                            unknown_at.append((r, i))
+                        else:
+                            values[i] = code
                     else:
-                        values[i] = code
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                        wrong_at.append((r, i))
+                elif type(value) is float or type(value) is int:  # bool is not a number here
                     values[i] = value
                 else:
-                    try:
-                        values[i] = float(value)
-                    except (TypeError, ValueError):
-                        bad.append((r, i))
+                    wrong_at.append((r, i))
             matrix.append(values)
         out = np.array(matrix, dtype=float).reshape(len(matrix), width)
         unknown = np.zeros(out.shape, dtype=bool)
-        for r, i in bad:
+        wrong = np.zeros(out.shape, dtype=bool)
+        for r, i in unknown_at:
             unknown[r, i] = True
-        # NaN / Infinity given as numbers are missing values, not numbers
-        infinite = np.isinf(out)
-        if infinite.any():
-            out[infinite] = nan
-            unknown |= infinite
-        return Encoded(out, unknown)
+        for r, i in wrong_at:
+            wrong[r, i] = True
+        # NaN / Infinity given as numbers are not usable numbers: missing, and flagged
+        not_finite = np.isinf(out)
+        if not_finite.any():
+            out[not_finite] = nan
+            wrong |= not_finite
+        return Encoded(out, unknown, wrong)
 
     # --- DataFrame: vectorised per column
     def encode_frame(self, frame: pd.DataFrame) -> Encoded:
@@ -108,6 +120,7 @@ class Encoder:
         n = len(frame)
         out = np.full((n, len(_NAMES)), np.nan)
         unknown = np.zeros((n, len(_NAMES)), dtype=bool)
+        wrong = np.zeros((n, len(_NAMES)), dtype=bool)
         for i, name in enumerate(_NAMES):
             if name not in frame.columns:
                 continue
@@ -121,10 +134,10 @@ class Encoder:
                 unknown[:, i] = given & ~known
             else:
                 values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                unknown[:, i] = col.notna().to_numpy() & ~np.isfinite(values)
+                wrong[:, i] = col.notna().to_numpy() & ~np.isfinite(values)
                 values[~np.isfinite(values)] = np.nan
                 out[:, i] = values
-        return Encoded(out, unknown)
+        return Encoded(out, unknown, wrong)
 
     def encode(self, data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Encoded:
         if isinstance(data, pd.DataFrame):

@@ -51,7 +51,7 @@ def assess(encoded: Encoded, expected: np.ndarray) -> Quality:
     present = ~np.isnan(values)
     with np.errstate(invalid="ignore"):
         outside = present & ((values < _LO) | (values > _HI)) & (values != _SENTINEL)
-    unknown = encoded.unknown
+    unknown = encoded.invalid
     missing = ~present & ~unknown & expected
     good = (present & ~outside & ~unknown)[:, expected]
     score = good.mean(axis=1) if good.shape[1] else np.ones(len(values))

@@ -1,0 +1,5 @@
+"""The scoring API (FastAPI): /predict, /predict-batch, /health, /model, /metrics."""
+
+from creditwatch.api.app import create_app
+
+__all__ = ["create_app"]

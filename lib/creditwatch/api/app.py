@@ -1,0 +1,67 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` loads the bundle once, opens the store (lazily: the API starts and
+answers while PostgreSQL is down, spooling what it cannot write), starts the background
+writer, which first replays any spool left by a killed process, and flushes on shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request
+
+from creditwatch import __version__
+from creditwatch.api import errors
+from creditwatch.api import logging as api_logging
+from creditwatch.api.errors import ApiError
+from creditwatch.api.middleware import RequestContext
+from creditwatch.api.routes import ops, predict
+from creditwatch.api.service import record_anomaly
+from creditwatch.api.state import ApiState
+from creditwatch.config import Settings, get_settings
+from creditwatch.scoring import Scorer
+
+log = structlog.get_logger("creditwatch.api")
+_SCORING = {"/predict", "/predict-batch"}
+
+
+def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    api_logging.configure(settings.log_level)
+    state = ApiState.build(settings, scorer)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        api_logging.set_sink(lambda record: state.spool.append("log", record))
+        state.writer.start()
+        log.info("api_started", model_version=state.scorer.version, store=state.store.url)
+        try:
+            yield
+        finally:
+            log.info("api_stopping")
+            api_logging.set_sink(None)
+            flushed = state.writer.stop()
+            state.store.close()
+            if not flushed:
+                print(f"creditwatch: records kept in {state.spool.directory}; "
+                      "they will be shipped on next start", flush=True)
+
+    app = FastAPI(title="creditwatch scoring API", version=__version__, lifespan=lifespan,
+                  description="Scores Home Credit applications; every prediction is stored.")
+    app.state.creditwatch = state
+
+    def on_api_error(request: Request, exc: ApiError) -> None:
+        path = request.url.path
+        if path in _SCORING and exc.status != 503:
+            record_anomaly(state, request_id=str(request.state.request_id), endpoint=path,
+                           kind=exc.kind, status=exc.status, errors=exc.detail,
+                           raw=getattr(request.state, "raw_body", None))
+
+    errors.install(app, on_api_error)
+    app.include_router(predict.build_router(settings.batch_max_size))
+    app.include_router(ops.router)
+    app.add_middleware(RequestContext, metrics=state.metrics)
+    return app

@@ -1,0 +1,60 @@
+"""structlog JSON logs with the request id on every line, also shipped to ``api_logs``.
+
+What the seeds collected with Fluentd is written by the API itself: each log event is put
+in the spool as a ``log`` record (with a unique event id, so a replay cannot duplicate it) and
+reaches the store in the writer's next batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from collections.abc import Callable, MutableMapping
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+_sink: Callable[[dict[str, Any]], None] | None = None
+_RESERVED = {"event", "level", "timestamp", "request_id"}
+
+
+def set_sink(sink: Callable[[dict[str, Any]], None] | None) -> None:
+    """Where log records go besides stdout (the spool); None to stop shipping."""
+    global _sink
+    _sink = sink
+
+
+def _ship(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    sink = _sink
+    if sink is not None:
+        data = {k: v for k, v in event.items() if k not in _RESERVED}
+        sink({
+            "ts": datetime.now(UTC),
+            "level": str(event.get("level", "info")),
+            "event": str(event.get("event", "")),
+            "request_id": event.get("request_id"),
+            "event_id": uuid.uuid4().hex,
+            "data": {k: v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
+                     for k, v in data.items()},
+        })
+    return event
+
+
+def configure(level: str = "INFO") -> None:
+    """JSON lines on stdout, level-filtered, request id merged from context."""
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _ship,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)),
+        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,41 @@
+"""Prometheus metrics of one API process (each uvicorn worker exposes its own)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+if TYPE_CHECKING:
+    from creditwatch.persistence import BackgroundWriter
+
+_LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+_PROBABILITY_BUCKETS = tuple(i / 20 for i in range(1, 21))
+
+
+class ApiMetrics:
+    def __init__(self, writer: BackgroundWriter) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter("creditwatch_requests", "HTTP requests by endpoint and status",
+                                ["endpoint", "status"], registry=r)
+        self.latency = Histogram("creditwatch_request_latency_seconds", "Request latency",
+                                 ["endpoint"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.decisions = Counter("creditwatch_decisions", "Decisions made", ["decision"],
+                                 registry=r)
+        self.probability = Histogram("creditwatch_probability", "Predicted default probability",
+                                     buckets=_PROBABILITY_BUCKETS, registry=r)
+        self.spooled = Counter("creditwatch_spooled_records", "Records written to the local spool",
+                               ["kind"], registry=r)
+        queue = Gauge("creditwatch_write_queue_depth",
+                      "Spooled records not yet committed to the store", registry=r)
+        queue.set_function(writer.pending_records)
+        stored = Gauge("creditwatch_stored_records", "Records this process shipped to the store",
+                       registry=r)
+        stored.set_function(lambda: writer.shipped)
+        store_up = Gauge("creditwatch_store_up", "1 when the last write to the store worked",
+                         registry=r)
+        store_up.set_function(lambda: float(writer.store_ok))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

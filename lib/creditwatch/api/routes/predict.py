@@ -1,0 +1,65 @@
+"""POST /predict and POST /predict-batch."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from creditwatch.api.body import read_json
+from creditwatch.api.deps import ApiKeyDep, StateDep
+from creditwatch.api.errors import ApiError, json_response
+from creditwatch.api.openapi import ERROR_RESPONSES, BatchOut, PredictionOut, request_body
+from creditwatch.api.service import score_rows
+
+
+def build_router(batch_max_size: int) -> APIRouter:
+    """The scoring routes; the batch limit is part of the published request schema."""
+    router = APIRouter(tags=["scoring"], dependencies=[ApiKeyDep], responses=ERROR_RESPONSES)
+    router.post("/predict", response_model=PredictionOut,
+                openapi_extra=request_body(batch=False, max_items=1))(predict)
+    router.post("/predict-batch", response_model=BatchOut,
+                openapi_extra=request_body(batch=True, max_items=batch_max_size))(predict_batch)
+    return router
+
+
+async def predict(request: Request, state: StateDep) -> Response:
+    """Score one raw application."""
+    started = time.perf_counter()
+    body, raw = await read_json(request, state.settings.max_body_bytes)
+    request.state.raw_body = raw
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid application", "the body must be one JSON object",
+                       kind="validation")
+    result = score_rows(state, [body], endpoint="/predict",
+                        request_id=request.state.request_id, started=started)[0]
+    result["total_ms"] = (time.perf_counter() - started) * 1e3
+    return json_response(200, result)
+
+
+async def predict_batch(request: Request, state: StateDep) -> Response:
+    """Score a list of raw applications; one result per application, in order."""
+    started = time.perf_counter()
+    body, raw = await read_json(request, state.settings.max_body_bytes)
+    request.state.raw_body = raw
+    apps: Any = body.get("applications") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or set(body) != {"applications"} or not isinstance(apps, list):
+        raise ApiError(422, "invalid batch", 'the body must be {"applications": [...]}',
+                       kind="validation")
+    limit = state.settings.batch_max_size
+    if not apps:
+        raise ApiError(422, "empty batch", "send at least one application", kind="empty_batch")
+    if len(apps) > limit:
+        raise ApiError(413, "batch too large", f"at most {limit} applications per request",
+                       kind="batch_too_large")
+    results = score_rows(state, apps, endpoint="/predict-batch",
+                         request_id=request.state.request_id, started=started)
+    return json_response(200, {
+        "request_id": request.state.request_id,
+        "model_version": state.scorer.version,
+        "n": len(results),
+        "results": results,
+        "total_ms": (time.perf_counter() - started) * 1e3,
+    })

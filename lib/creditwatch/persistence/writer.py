@@ -1,0 +1,146 @@
+"""The background writer: ships spooled records to the store in batches, in order.
+
+It tails this process's spool segment (the spool is the queue, so memory stays bounded
+however long the store is down), inserts each batch with one atomic ``write_batch`` and then
+advances the segment's committed offset. On store errors it keeps the records and retries with
+exponential backoff. At start it first replays orphaned segments left by dead processes; at
+shutdown it flushes what it can within a deadline.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+from creditwatch.persistence.spool import Spool, SpoolSegment, decode_record
+
+log = structlog.get_logger("creditwatch.writer")
+BATCH_BYTES = 4 * 1024 * 1024
+KINDS = {"prediction": "predictions", "anomaly": "anomalies", "log": "logs"}
+
+
+class BackgroundWriter:
+    """Drains a :class:`Spool` into a store (anything with ``write_batch``)."""
+
+    def __init__(self, spool: Spool, store: Any, *, interval: float = 0.05,
+                 max_backoff: float = 2.0, on_error: Callable[[Exception], None] | None = None) -> None:
+        self.spool = spool
+        self.store = store
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.on_error = on_error
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # one shipper at a time (thread, flush, replay)
+        self._offset = spool.segment.committed()
+        self.shipped = 0
+        self.failures = 0
+        self.store_ok = True
+
+    # --- queue depth: bytes and records appended but not yet committed
+    def pending_bytes(self) -> int:
+        return self.spool.segment.size() - self._offset
+
+    def pending_records(self) -> int:
+        lines, _ = self.spool.segment.read_from(self._offset, max(self.pending_bytes(), 1))
+        return len(lines)
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="creditwatch-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._replay_orphans()
+        backoff = self.interval
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                while self._ship(self.spool.segment, own=True):
+                    pass
+                backoff = self.interval
+            except Exception as exc:  # noqa: BLE001 - any store failure: keep records, retry
+                self._failed(exc)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+
+    def _failed(self, exc: Exception) -> None:
+        self.failures += 1
+        if self.store_ok:
+            log.warning("store_unreachable", error=str(exc)[:300], pending=self.pending_bytes())
+        self.store_ok = False
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def _ship(self, segment: SpoolSegment, *, own: bool) -> bool:
+        """Ship one batch from ``segment``; False when there was nothing to ship."""
+        with self._lock:
+            return self._ship_locked(segment, own=own)
+
+    def _ship_locked(self, segment: SpoolSegment, *, own: bool) -> bool:
+        start = self._offset if own else segment.committed()
+        lines, end = segment.read_from(start, BATCH_BYTES)
+        if not lines:
+            return False
+        batch: dict[str, list[dict[str, Any]]] = {v: [] for v in KINDS.values()}
+        for line in lines:
+            kind, record = decode_record(line)
+            batch[KINDS[kind]].append(record)
+        self.store.write_batch(**batch)
+        segment.commit(end)
+        if own:
+            self._offset = end
+        self.shipped += len(lines)
+        if not self.store_ok:
+            log.info("store_back", pending=self.pending_bytes())
+        self.store_ok = True
+        return True
+
+    def _replay_orphans(self) -> None:
+        for segment in self.spool.orphans():
+            while not self._stop.is_set():
+                try:
+                    if not self._ship(segment, own=False):
+                        break
+                except Exception as exc:  # noqa: BLE001 - retried like any store failure
+                    self._failed(exc)
+                    self._stop.wait(self.max_backoff)
+            if segment.committed() >= segment.size():
+                log.info("spool_replayed", segment=segment.path.name)
+                segment.remove()
+            else:
+                segment.close()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Ship everything pending now (from the caller's thread); True when all is stored."""
+        deadline = time.monotonic() + timeout
+        while self.pending_bytes() > 0 and time.monotonic() < deadline:
+            try:
+                self._ship(self.spool.segment, own=True)
+            except Exception as exc:  # noqa: BLE001 - reported; the spool keeps the records
+                self._failed(exc)
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        return self.pending_bytes() == 0
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Stop the thread, flush, and drop the segment when everything is stored."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        done = self.flush(timeout)
+        if done:
+            self.spool.segment.remove()
+        else:
+            log.warning("spool_kept", segment=str(self.spool.segment.path),
+                        pending=self.pending_bytes())
+            self.spool.segment.close()
+        return done

@@ -1,0 +1,143 @@
+"""Validate raw applications against the schema, column-wise, without a Python object per field.
+
+Rows are encoded once (the same :class:`~creditwatch.features.Encoder` the Scorer uses) and the
+checks run as numpy masks over the whole batch: wrong JSON types, values outside the schema's
+*valid* bounds (the DAYS_EMPLOYED sentinel allowed), non-integers in integer fields, values
+outside closed category sets, unknown keys and missing required fields. Values outside an open
+category set are not errors: they are scored as missing and flagged, since new categories are
+drift to watch. What passes is ready to score: the Scorer reuses the encoded matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from creditwatch import schema
+from creditwatch.features import Encoded, Encoder
+
+APPLICATION_TIME = "application_time"
+EXTRA_KEYS = frozenset({schema.ID_COLUMN, APPLICATION_TIME})
+ALLOWED_KEYS = frozenset(schema.FIELD_NAMES) | EXTRA_KEYS
+_NAMES = np.array(schema.FIELD_NAMES)
+_FIELDS = schema.FIELDS
+_VALID_LO = np.array([f.valid[0] if f.valid else -np.inf for f in _FIELDS])
+_VALID_HI = np.array([f.valid[1] if f.valid else np.inf for f in _FIELDS])
+_SENTINEL = np.array([f.sentinel if f.sentinel is not None else np.nan for f in _FIELDS])
+_IS_INT = np.array([f.dtype == "int" for f in _FIELDS])
+_CLOSED_STR = np.array([f.dtype == "str" and f.closed for f in _FIELDS])
+_INT_CATS = {i: np.array(f.categories, dtype=float) for i, f in enumerate(_FIELDS)
+             if f.dtype == "int" and f.categories}
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one field of one application."""
+
+    field: str
+    kind: str  # wrong_type | out_of_bounds | not_an_integer | unknown_category | unknown_field | missing_required | invalid_time
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "kind": self.kind, "message": self.message}
+
+
+@dataclass(slots=True)
+class Validated:
+    """The encoded batch, per-row errors, and each row's extras (client id, time)."""
+
+    encoded: Encoded
+    errors: list[list[FieldError]]
+    client_ids: list[int | None] = field(default_factory=list)
+    application_times: list[datetime | None] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.errors)
+
+    def error_report(self) -> list[dict[str, Any]]:
+        """Errors grouped by row index, for a 4xx body and the anomalies table."""
+        return [{"index": i, "errors": [e.as_dict() for e in errs]}
+                for i, errs in enumerate(self.errors) if errs]
+
+
+def _describe(f: schema.Field) -> str:
+    if f.dtype == "str":
+        return "a string" + (f" in {list(f.categories or ())}" if f.closed else "")
+    kind = "an integer" if f.dtype == "int" else "a number"
+    if f.valid:
+        kind += f" in [{f.valid[0]:g}, {f.valid[1]:g}]"
+    if f.sentinel is not None:
+        kind += f" or {f.sentinel:g}"
+    return kind
+
+
+def _parse_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if not _EARLIEST <= parsed <= datetime(2100, 1, 1, tzinfo=UTC):
+        raise ValueError("must be between 1990 and 2100")
+    return parsed
+
+
+def _extras(row: Mapping[str, Any], errs: list[FieldError]) -> tuple[int | None, datetime | None]:
+    client = row.get(schema.ID_COLUMN)
+    if client is not None and (type(client) is not int or not 0 <= client < 2**62):
+        errs.append(FieldError(schema.ID_COLUMN, "wrong_type", "must be a non-negative integer"))
+        client = None
+    when = row.get(APPLICATION_TIME)
+    if when is not None:
+        try:
+            when = _parse_time(when)
+        except ValueError as exc:
+            errs.append(FieldError(APPLICATION_TIME, "invalid_time", str(exc)))
+            when = None
+    return client, when
+
+
+def validate(rows: Sequence[Any], encoder: Encoder) -> Validated:
+    """Validate a batch of JSON-decoded applications (each must be an object)."""
+    errors: list[list[FieldError]] = [[] for _ in rows]
+    dicts: list[Mapping[str, Any]] = []
+    clients: list[int | None] = []
+    times: list[datetime | None] = []
+    for r, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            errors[r].append(FieldError("", "wrong_type", "each application must be a JSON object"))
+            row = {}
+        dicts.append(row)
+        extra = row.keys() - ALLOWED_KEYS
+        errors[r].extend(FieldError(str(k), "unknown_field", "not an application field")
+                         for k in sorted(map(str, extra)))
+        errors[r].extend(FieldError(k, "missing_required", "is required")
+                         for k in schema.REQUIRED_FIELDS if row.get(k) is None)
+        client, when = _extras(row, errors[r])
+        clients.append(client)
+        times.append(when)
+    encoded = encoder.encode_records(dicts)
+    values = encoded.values
+    with np.errstate(invalid="ignore"):
+        outside = (values < _VALID_LO) | (values > _VALID_HI)
+        outside &= values != _SENTINEL
+        not_int = _IS_INT & (values != np.floor(values)) & ~np.isnan(values)
+    for i, cats in _INT_CATS.items():
+        col = values[:, i]
+        outside[:, i] |= ~np.isnan(col) & ~np.isin(col, cats)
+    masks = (
+        ("wrong_type", encoded.wrong_type),
+        ("out_of_bounds", outside & ~not_int),
+        ("not_an_integer", not_int),
+        ("unknown_category", encoded.unknown & _CLOSED_STR),
+    )
+    for kind, mask in masks:
+        for r, i in zip(*np.nonzero(mask), strict=True):
+            f = _FIELDS[i]
+            errors[r].append(FieldError(f.name, kind, f"must be {_describe(f)}"))
+    return Validated(encoded, errors, clients, times)

@@ -1,0 +1,33 @@
+"""A small trained model bundle, built once per test session from synthetic data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from creditwatch.config import Settings
+from creditwatch.data.synth import generate
+from creditwatch.model.bundle import ModelBundle, load_bundle, save_bundle
+from creditwatch.model.train import TrainConfig, train_model
+
+
+@pytest.fixture(scope="session")
+def train_frame() -> pd.DataFrame:
+    return generate(20_000, 11)
+
+
+@pytest.fixture(scope="session")
+def bundle_dir(tmp_path_factory: pytest.TempPathFactory, train_frame: pd.DataFrame) -> Path:
+    """A bundle trained on 20k synthetic rows, saved to disk (as `creditwatch train` does)."""
+    settings = Settings(root=tmp_path_factory.mktemp("root"))
+    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=3,
+                      reference_rows=5_000)
+    bundle = train_model(train_frame, cfg)
+    return save_bundle(bundle, tmp_path_factory.mktemp("bundle"))
+
+
+@pytest.fixture(scope="session")
+def bundle(bundle_dir: Path) -> ModelBundle:
+    return load_bundle(bundle_dir)
