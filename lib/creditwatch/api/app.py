@@ -53,14 +53,16 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
                   description="Scores Home Credit applications; every prediction is stored.")
     app.state.creditwatch = state
 
-    def on_api_error(request: Request, exc: ApiError) -> None:
+    def on_error(request: Request, exc: ApiError) -> None:
+        # Every rejected or failed scoring request is an anomaly row (503 included: it is
+        # kept when only the store, not the spool, is the problem).
         path = request.url.path
-        if path in _SCORING and exc.status != 503:
-            record_anomaly(state, request_id=str(request.state.request_id), endpoint=path,
+        if path in _SCORING:
+            record_anomaly(state, request_id=str(getattr(request.state, "request_id", "")), endpoint=path,
                            kind=exc.kind, status=exc.status, errors=exc.detail,
                            raw=getattr(request.state, "raw_body", None))
 
-    errors.install(app, on_api_error)
+    errors.install(app, on_error)
     app.include_router(predict.build_router(settings.batch_max_size))
     app.include_router(ops.router)
     app.add_middleware(RequestContext, metrics=state.metrics)

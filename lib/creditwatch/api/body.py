@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import orjson
@@ -32,6 +33,11 @@ def _locate_not_finite(value: Any, path: str = "") -> list[dict[str, str]]:
     return found
 
 
+def _parse_float(text: str) -> float | _NotFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NotFinite(text)
+
+
 async def read_json(request: Request, max_bytes: int) -> tuple[Any, bytes]:
     """The decoded body and its raw bytes; ApiError 413/415/400/422 on bad input."""
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
@@ -48,12 +54,14 @@ async def read_json(request: Request, max_bytes: int) -> tuple[Any, bytes]:
             raise ApiError(413, "body too large", f"limit is {max_bytes} bytes")
         chunks.append(chunk)
     raw = b"".join(chunks)
+    request.state.raw_body = raw  # the anomaly row keeps an excerpt of what was refused
     try:
         return orjson.loads(raw), raw
     except orjson.JSONDecodeError as exc:
-        # orjson refuses NaN/Infinity like the JSON spec; say which field held one.
+        # orjson refuses NaN/Infinity (like the JSON spec) and numbers that overflow a
+        # double (1e400); say which field held one.
         try:
-            loose = json.loads(raw, parse_constant=_NotFinite)
+            loose = json.loads(raw, parse_constant=_NotFinite, parse_float=_parse_float)
         except (ValueError, RecursionError):
             raise ApiError(400, "malformed JSON", str(exc), kind="malformed_json") from None
         errors = _locate_not_finite(loose)

@@ -36,18 +36,20 @@ def _request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-def install(app: FastAPI, on_api_error: Callable[[Request, ApiError], None]) -> None:
-    """Map every error to a JSON body with the request id; ``on_api_error`` sees rejections."""
+def install(app: FastAPI, on_error: Callable[[Request, ApiError], None]) -> None:
+    """Map every error to a JSON body with the request id; ``on_error`` sees each one (the
+    app stores those of the scoring endpoints as anomalies), whichever layer raised it."""
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        on_api_error(request, exc)
+        on_error(request, exc)
         body = {"request_id": _request_id(request), "error": exc.error, "detail": exc.detail}
         headers = {"WWW-Authenticate": "APIKey"} if exc.status == 401 else None
         return json_response(exc.status, body, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        on_error(request, ApiError(exc.status_code, str(exc.detail), kind="http_error"))
         body = {"request_id": _request_id(request), "error": str(exc.detail), "detail": None}
         return json_response(exc.status_code, body, dict(exc.headers or {}))
 
@@ -55,6 +57,7 @@ def install(app: FastAPI, on_api_error: Callable[[Request, ApiError], None]) -> 
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         detail = [{"field": ".".join(map(str, e.get("loc", ()))), "message": e.get("msg", "")}
                   for e in exc.errors()]
+        on_error(request, ApiError(422, "invalid request", detail, kind="validation"))
         body = {"request_id": _request_id(request), "error": "invalid request", "detail": detail}
         return json_response(422, body)
 
@@ -62,5 +65,6 @@ def install(app: FastAPI, on_api_error: Callable[[Request, ApiError], None]) -> 
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # A bug, never an input: logged with its traceback, answered without details.
         log.exception("unhandled_error", path=request.url.path)
+        on_error(request, ApiError(500, "internal error", type(exc).__name__, kind="internal_error"))
         body = {"request_id": _request_id(request), "error": "internal error", "detail": None}
         return json_response(500, body)

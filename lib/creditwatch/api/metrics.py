@@ -33,6 +33,9 @@ class ApiMetrics:
         stored = Gauge("creditwatch_stored_records", "Records this process shipped to the store",
                        registry=r)
         stored.set_function(lambda: writer.shipped)
+        rejected = Gauge("creditwatch_rejected_records",
+                         "Spooled records the store refused, kept in rejected-*.jsonl", registry=r)
+        rejected.set_function(lambda: writer.rejected)
         store_up = Gauge("creditwatch_store_up", "1 when the last write to the store worked",
                          registry=r)
         store_up.set_function(lambda: float(writer.store_ok))

@@ -1,4 +1,9 @@
-"""Pure ASGI middleware: request id, one access-log line, request metrics."""
+"""Pure ASGI middleware: request id, one access-log line, request metrics.
+
+The request id is always made here: it is the prediction id, unique in the store, so a
+client's ``X-Request-ID`` (which a client may reuse, or make too long for the store) is only
+logged beside it as ``client_request_id``.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +33,12 @@ class RequestContext:
             return
         start = time.perf_counter()
         given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        if _VALID_ID.match(given):
+            structlog.contextvars.bind_contextvars(request_id=request_id, client_request_id=given)
+        else:
+            structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -53,4 +61,4 @@ class RequestContext:
                 fields: dict[str, Any] = {"method": scope.get("method"), "path": path,
                                           "status": status, "ms": round(elapsed * 1e3, 3)}
                 log.info("request", **fields)
-            structlog.contextvars.unbind_contextvars("request_id")
+            structlog.contextvars.unbind_contextvars("request_id", "client_request_id")

@@ -1,8 +1,9 @@
 """Score validated applications and persist every result before answering.
 
-The record of each prediction is appended to the local spool (one ``os.write``) before the
-response is built, so an answered prediction reaches the store even if the process dies right
-after answering. Rejections go to the same spool as ``anomaly`` records.
+The records of a request's predictions are appended to the local spool (one ``os.write`` for
+the whole request) before the response is built, so an answered prediction reaches the store
+even if the process dies right after answering. Rejections go to the same spool as ``anomaly``
+records.
 """
 
 from __future__ import annotations
@@ -11,23 +12,34 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-
 from creditwatch.api.errors import ApiError
 from creditwatch.api.state import ApiState
 from creditwatch.store.records import excerpt
 from creditwatch.validation import validate
 
 
+def _spool(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
+    """Append ``records`` in one write; a spool that cannot take them (full disk) is a 503:
+    an answer whose record might be lost must not leave."""
+    try:
+        state.spool.append_many(kind, records)
+    except OSError as exc:
+        raise ApiError(503, "cannot persist the prediction right now", str(exc)[:200],
+                       kind="spool_unavailable") from None
+    state.metrics.spooled.labels(kind).inc(len(records))
+
+
 def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str, status: int,
                    errors: Any, raw: bytes | None) -> None:
-    """Spool one rejected request for the anomalies table."""
-    state.spool.append("anomaly", {
-        "occurred_at": datetime.now(UTC), "request_id": request_id, "endpoint": endpoint,
-        "kind": kind, "http_status": status, "errors": errors, "payload_excerpt": excerpt(raw),
-    })
-    state.metrics.spooled.labels("anomaly").inc()
-    state.writer.notify()
+    """Spool one rejected request for the anomalies table (the writer ships it with the next
+    batch: no wake-up per request, batching is what keeps the store off the hot path)."""
+    record = {"occurred_at": datetime.now(UTC), "request_id": request_id, "endpoint": endpoint,
+              "kind": kind, "http_status": status, "errors": errors,
+              "payload_excerpt": excerpt(raw)}
+    try:
+        _spool(state, "anomaly", [record])
+    except ApiError:
+        pass  # the rejection is answered anyway; its anomaly row is what cannot be kept
 
 
 def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: str,
@@ -41,32 +53,31 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
     scores = state.scorer.score_encoded(validated.encoded, started=started)
     received = datetime.now(UTC)
     n = len(rows)
-    top_idx = [i for _, i in state.top_feature_idx]
-    top_names = [name for name, _ in state.top_feature_idx]
-    top_values = scores.features[:, top_idx]
-    decisions = scores.decisions
+    top_values = scores.features[:, state.top_idx].tolist()
+    top_names = state.top_names
     results: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    pre_ms, inf_ms = scores.preprocessing_ms / n, scores.inference_ms / n
     for r in range(n):
         prediction_id = request_id if n == 1 else f"{request_id}-{r}"
         result = scores.record(r)
         result["prediction_id"] = prediction_id
-        result["preprocessing_ms"] = scores.preprocessing_ms / n
-        result["inference_ms"] = scores.inference_ms / n
-        result["total_ms"] = (time.perf_counter() - started) * 1e3 / (1 if n == 1 else n)
-        values = top_values[r]
-        state.spool.append("prediction", {
+        result["preprocessing_ms"] = pre_ms
+        result["inference_ms"] = inf_ms
+        result["total_ms"] = (time.perf_counter() - started) * 1e3 / n
+        records.append({
             "request_id": prediction_id,
             "received_at": received,
             "application_time": validated.application_times[r],
             "endpoint": endpoint,
             "model_version": scores.model_version,
             "probability": result["probability"],
-            "decision": str(decisions[r]),
+            "decision": result["decision"],
             "threshold": scores.threshold,
             "confidence": result["confidence"],
             "data_quality_score": result["data_quality_score"],
-            "preprocessing_ms": result["preprocessing_ms"],
-            "inference_ms": result["inference_ms"],
+            "preprocessing_ms": pre_ms,
+            "inference_ms": inf_ms,
             "total_ms": result["total_ms"],
             "http_status": 200,
             "client_id": validated.client_ids[r],
@@ -76,14 +87,14 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
                 "out_of_range": result["out_of_range_fields"],
                 "unknown_category": result["unknown_category_fields"],
             },
-            "features": {name: (None if np.isnan(v) else float(v))
-                         for name, v in zip(top_names, values, strict=True)},
+            # NaN != NaN: a missing feature is stored as NULL
+            "features": {name: (v if v == v else None)
+                         for name, v in zip(top_names, top_values[r], strict=True)},
         })
         results.append(result)
-    state.metrics.spooled.labels("prediction").inc(n)
-    for decision, count in zip(*np.unique(decisions, return_counts=True), strict=True):
-        state.metrics.decisions.labels(str(decision)).inc(int(count))
-    for p in scores.probability:
-        state.metrics.probability.observe(float(p))
-    state.writer.notify()
+    _spool(state, "prediction", records)
+    metrics = state.metrics
+    for result in results:
+        metrics.decisions.labels(result["decision"]).inc()
+        metrics.probability.observe(result["probability"])
     return results

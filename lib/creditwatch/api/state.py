@@ -10,6 +10,8 @@ from creditwatch.persistence import BackgroundWriter, Spool
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store
 
+TOP_FEATURES = 20
+
 
 @dataclass
 class ApiState:
@@ -19,7 +21,8 @@ class ApiState:
     spool: Spool
     writer: BackgroundWriter
     metrics: ApiMetrics
-    top_feature_idx: list[tuple[str, int]]
+    top_names: list[str]  # the model's 20 most important features (feature_values rows)
+    top_idx: list[int]  # their columns in the feature matrix
 
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:
@@ -28,5 +31,6 @@ class ApiState:
         spool = Spool(settings.spool_dir)
         writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s)
         names = scorer.bundle.feature_names
-        top = [(name, names.index(name)) for name in scorer.bundle.top_features(20)]
-        return cls(settings, scorer, store, spool, writer, ApiMetrics(writer), top)
+        top = scorer.bundle.top_features(TOP_FEATURES)
+        return cls(settings, scorer, store, spool, writer, ApiMetrics(writer), top,
+                   [names.index(name) for name in top])

@@ -55,3 +55,6 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[i
             bar.update(task, completed=completed, total=new_total or total)
 
         yield update
+        # work that ends early (early stopping) still ends as a full bar
+        done = bar.tasks[0].completed
+        bar.update(task, total=done or None, completed=done)

@@ -67,7 +67,8 @@ def _current(url: str | None) -> None:
 
 @reference_app.command("load")
 def load(
-    model: Path | None = typer.Option(None, "--model", help="Bundle folder; default artifacts/model."),
+    model: Path | None = typer.Option(None, "--model",
+                                      help="Bundle folder; default artifacts/model."),
     url: str | None = typer.Option(None, "--url", help=URL_HELP),
     replace: bool = typer.Option(False, "--replace", help="Reload when already stored."),
 ) -> None:

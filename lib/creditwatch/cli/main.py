@@ -8,6 +8,8 @@ from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import model as model_cmd
+from creditwatch.cli import serve as serve_cmd
+from creditwatch.cli import simulate as simulate_cmd
 
 app = typer.Typer(
     name="creditwatch",
@@ -19,6 +21,8 @@ data_cmd.register(app)
 db_cmd.register(app)
 model_cmd.register(app)
 demo_cmd.register(app)
+serve_cmd.register(app)
+simulate_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -22,8 +22,14 @@ from creditwatch import schema
 CategoryMaps = dict[str, list[str]]
 _NAMES = schema.FIELD_NAMES
 _INDEX = {name: i for i, name in enumerate(_NAMES)}
+_NUMBERS = (int, float, np.integer, np.floating)
+_BOOLS = (bool, np.bool_)
 _STRING_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype == "str"]
 _NUMERIC_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype != "str"]
+
+
+def _is_number(dtype: Any) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
 
 
 def default_category_maps() -> CategoryMaps:
@@ -59,11 +65,13 @@ class Encoder:
         self.category_maps: CategoryMaps = category_maps or default_category_maps()
         # value -> code lookups, one dict per string field, in schema order
         self._lookups: list[dict[str, float] | None] = [None] * len(_NAMES)
+        self._indexes: list[pd.Index] = [pd.Index([])] * len(_NAMES)
         for i in _STRING_IDX:
             levels = self.category_maps.get(_NAMES[i], [])
             lookup = {level: float(code) for code, level in enumerate(levels)}
             lookup[schema.XNA] = math.nan
             self._lookups[i] = lookup
+            self._indexes[i] = pd.Index(levels, dtype=object)
 
     # --- dicts: the API's hot path. Plain Python lists on purpose: a numpy element
     # assignment per value costs more than the whole list fill.
@@ -83,11 +91,12 @@ class Encoder:
             values = [nan] * width
             for name, value in row.items():
                 i = index.get(name)
-                if i is None or value is None:
+                if i is None or value is None or value != value:  # None / NaN: missing
                     continue
                 lookup = lookups[i]
+                kind = type(value)
                 if lookup is not None:
-                    if type(value) is str:
+                    if kind is str or isinstance(value, str):
                         code = lookup.get(value)
                         if code is None:
                             unknown_at.append((r, i))
@@ -95,10 +104,12 @@ class Encoder:
                             values[i] = code
                     else:
                         wrong_at.append((r, i))
-                elif type(value) is float or type(value) is int:  # bool is not a number here
+                elif kind is float or kind is int:  # the JSON fast path
                     values[i] = value
+                elif isinstance(value, _NUMBERS) and not isinstance(value, _BOOLS):
+                    values[i] = float(value)  # numpy scalars from DataFrame rows
                 else:
-                    wrong_at.append((r, i))
+                    wrong_at.append((r, i))  # bool, str, list, dict: not a number
             matrix.append(values)
         out = np.array(matrix, dtype=float).reshape(len(matrix), width)
         unknown = np.zeros(out.shape, dtype=bool)
@@ -116,27 +127,48 @@ class Encoder:
 
     # --- DataFrame: vectorised per column
     def encode_frame(self, frame: pd.DataFrame) -> Encoded:
-        """Encode a DataFrame; absent columns are entirely missing."""
+        """Encode a DataFrame; absent columns are entirely missing.
+
+        Categories go through a hash index (``Index.get_indexer``, one C call per column)
+        and numeric columns are copied as they are when already numeric: per-column pandas
+        conversions dominated small batches.
+        """
         n = len(frame)
-        out = np.full((n, len(_NAMES)), np.nan)
-        unknown = np.zeros((n, len(_NAMES)), dtype=bool)
-        wrong = np.zeros((n, len(_NAMES)), dtype=bool)
+        # column-major: every write below fills one contiguous column
+        out = np.full((n, len(_NAMES)), np.nan, order="F")
+        unknown = np.zeros((n, len(_NAMES)), dtype=bool, order="F")
+        wrong = np.zeros((n, len(_NAMES)), dtype=bool, order="F")
+        columns = set(frame.columns)
+        dtypes = frame.dtypes
+        fast: list[int] = []  # numeric fields already held in a numeric dtype
         for i, name in enumerate(_NAMES):
-            if name not in frame.columns:
+            if name not in columns:
                 continue
-            col = frame[name]
             if self._lookups[i] is not None:
-                levels = self.category_maps.get(name, [])
-                codes = pd.Categorical(col, categories=levels).codes
-                given = col.notna().to_numpy() & (col != schema.XNA).to_numpy()
+                raw = frame[name].to_numpy(dtype=object)
+                codes = self._indexes[i].get_indexer(raw)
                 known = codes >= 0
                 out[known, i] = codes[known]
-                unknown[:, i] = given & ~known
+                if not known.all():
+                    # given but not known: an unknown level (XNA is a known "missing" marker)
+                    rest = raw[~known]
+                    unknown[~known, i] = ~pd.isna(rest) & (rest != schema.XNA)
+            elif _is_number(dtypes[name]):
+                fast.append(i)
             else:
+                col = frame[name]
                 values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
                 wrong[:, i] = col.notna().to_numpy() & ~np.isfinite(values)
                 values[~np.isfinite(values)] = np.nan
                 out[:, i] = values
+        if fast:
+            # one conversion for all numeric columns: pandas copies whole blocks at once
+            block = frame[[_NAMES[i] for i in fast]].to_numpy(dtype=float, na_value=np.nan)
+            infinite = np.isinf(block)
+            if infinite.any():
+                block[infinite] = np.nan
+                wrong[:, fast] = infinite
+            out[:, fast] = block
         return Encoded(out, unknown, wrong)
 
     def encode(self, data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Encoded:

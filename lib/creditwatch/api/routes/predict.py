@@ -28,8 +28,7 @@ def build_router(batch_max_size: int) -> APIRouter:
 async def predict(request: Request, state: StateDep) -> Response:
     """Score one raw application."""
     started = time.perf_counter()
-    body, raw = await read_json(request, state.settings.max_body_bytes)
-    request.state.raw_body = raw
+    body, _ = await read_json(request, state.settings.max_body_bytes)
     if not isinstance(body, dict):
         raise ApiError(422, "invalid application", "the body must be one JSON object",
                        kind="validation")
@@ -42,8 +41,7 @@ async def predict(request: Request, state: StateDep) -> Response:
 async def predict_batch(request: Request, state: StateDep) -> Response:
     """Score a list of raw applications; one result per application, in order."""
     started = time.perf_counter()
-    body, raw = await read_json(request, state.settings.max_body_bytes)
-    request.state.raw_body = raw
+    body, _ = await read_json(request, state.settings.max_body_bytes)
     apps: Any = body.get("applications") if isinstance(body, dict) else None
     if not isinstance(body, dict) or set(body) != {"applications"} or not isinstance(apps, list):
         raise ApiError(422, "invalid batch", 'the body must be {"applications": [...]}',

@@ -1,0 +1,99 @@
+"""``creditwatch simulate``: production traffic with progressive drift, over real HTTP."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from creditwatch.cli.common import console, guarded, progress
+from creditwatch.config import get_settings
+from creditwatch.simulate import SimulationResult
+
+
+def simulate(
+    api_url: str | None = typer.Option(None, "--api-url", help="API base URL; default from settings."),
+    schedule: str | None = typer.Option(None, "--schedule",
+                                        help="Spec like 'clean*3,gradual:0.1,sudden:0.5' or a YAML/JSON file."),
+    batch_size: int = typer.Option(50, "--batch-size", min=1),
+    n_batches: int | None = typer.Option(None, "--n-batches", min=1,
+                                         help="Cut or extend the schedule (default 8)."),
+    batch_interval: str | None = typer.Option(None, "--batch-interval",
+                                              help="Stamp batch i as a later day/hour: 1d, 6h, 30m."),
+    realtime: bool = typer.Option(False, "--realtime",
+                                  help="Pace requests over wall-clock time (batch interval apart)."),
+    endpoint: str = typer.Option("predict", "--endpoint", help="predict or batch."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1),
+    error_rate: float = typer.Option(0.0, "--error-rate", min=0.0, max=1.0,
+                                     help="Share of deliberately bad requests."),
+    seed: int = typer.Option(42, "--seed"),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
+) -> None:
+    """Send synthetic applications in batches with drift, then print a per-batch table."""
+    result = _simulate(api_url, schedule, batch_size, n_batches, batch_interval, realtime,
+                       endpoint, concurrency, error_rate, seed, timeout)
+    if not result.complete:
+        raise typer.Exit(1)
+
+
+@guarded
+def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches: int | None,
+              interval: str | None, realtime: bool, endpoint: str, concurrency: int,
+              error_rate: float, seed: int, timeout: float) -> SimulationResult:
+    from creditwatch.errors import CreditwatchError
+    from creditwatch.simulate import Schedule, SimulationConfig
+    from creditwatch.simulate import simulate as run
+    from creditwatch.simulate.schedule import parse_interval
+
+    if endpoint not in ("predict", "batch"):
+        raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
+    settings = get_settings()
+    plan = Schedule.parse(spec, batch_size=batch_size, n_batches=n_batches)
+    cfg = SimulationConfig(
+        api_url=api_url or settings.api_url, schedule=plan, endpoint=endpoint,
+        concurrency=concurrency, batch_interval=parse_interval(interval), realtime=realtime,
+        error_rate=error_rate, seed=seed, timeout_s=timeout,
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        batch_max=settings.batch_max_size,
+    )
+    with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as update:
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            update(done[0])
+
+        result = run(cfg, progress=step)
+    print_result(result)
+    return result
+
+
+def print_result(result: SimulationResult) -> None:
+    table = Table(title="simulation")
+    frame = result.to_frame()
+    columns = ["batch", "drift", "sent", "accepted", "rejected", "not_sent", "mean_latency_ms",
+               "p95_latency_ms", "approval_rate", "mean_probability", "drift_status"]
+    headers = ["batch", "drift", "sent", "ok", "4xx", "not sent", "ms mean", "ms p95",
+               "approved", "p mean", "drift status"]
+    for header in headers:
+        table.add_column(header, justify="right")
+    for _, row in frame.iterrows():
+        cells = []
+        for col in columns:
+            v = row.get(col)
+            if v is None or v != v:
+                cells.append("-")
+            elif col == "approval_rate":
+                cells.append(f"{v:.1%}")
+            elif isinstance(v, float):
+                cells.append(f"{v:.3f}" if col == "mean_probability" else f"{v:.1f}")
+            else:
+                cells.append(str(v))
+        table.add_row(*cells)
+    console.print(table)
+    state = "interrupted" if result.interrupted else "API unreachable" if result.unreachable else "done"
+    console.print(f"{state}: {result.sent:,} of {result.planned:,} sent, {result.accepted:,} accepted, "
+                  f"{result.not_sent:,} not sent")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)

@@ -1,0 +1,109 @@
+"""What a simulation did, batch by batch (result objects, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from creditwatch.simulate.schedule import BatchPlan
+
+
+@dataclass
+class BatchOutcome:
+    plan: BatchPlan
+    window: tuple[datetime, datetime] | None
+    planned: int = 0
+    accepted: int = 0
+    rejected: int = 0  # answered 4xx
+    server_errors: int = 0  # answered 5xx
+    not_sent: int = 0  # never answered (connection errors after retries)
+    deliberate_bad: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    probabilities: list[float] = field(default_factory=list)
+    approvals: int = 0
+    drift_status: str | None = None
+
+    def record(self, status: int | None, latency_ms: float, data: Any, *, deliberate: bool) -> None:
+        self.deliberate_bad += deliberate
+        if status is None:
+            self.not_sent += 1
+            return
+        self.latencies_ms.append(latency_ms)
+        if status == 200 and isinstance(data, dict):
+            self.accepted += 1
+            self.probabilities.append(float(data["probability"]))
+            self.approvals += data.get("decision") == "APPROVED"
+        elif status >= 500:
+            self.server_errors += 1
+        else:
+            self.rejected += 1
+
+    def record_many(self, status: int | None, latency_ms: float,
+                    results: list[dict[str, Any]] | None, n: int) -> None:
+        if status is None:
+            self.not_sent += n
+            return
+        self.latencies_ms.append(latency_ms)
+        if results is not None:
+            self.accepted += len(results)
+            self.probabilities += [float(r["probability"]) for r in results]
+            self.approvals += sum(r.get("decision") == "APPROVED" for r in results)
+        elif status >= 500:
+            self.server_errors += n
+        else:
+            self.rejected += n
+
+    @property
+    def sent(self) -> int:
+        return self.accepted + self.rejected + self.server_errors
+
+    def row(self) -> dict[str, Any]:
+        lat = np.array(self.latencies_ms) if self.latencies_ms else None
+        return {
+            "batch": self.plan.index,
+            "drift": self.plan.label,
+            "window_start": self.window[0] if self.window else None,
+            "planned": self.planned,
+            "sent": self.sent,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "server_errors": self.server_errors,
+            "not_sent": self.not_sent + max(0, self.planned - self.sent - self.not_sent),
+            "mean_latency_ms": float(lat.mean()) if lat is not None else None,
+            "p95_latency_ms": float(np.percentile(lat, 95)) if lat is not None else None,
+            "approval_rate": self.approvals / self.accepted if self.accepted else None,
+            "mean_probability": float(np.mean(self.probabilities)) if self.probabilities else None,
+            "drift_status": self.drift_status,
+        }
+
+
+@dataclass
+class SimulationResult:
+    planned: int
+    batches: list[BatchOutcome] = field(default_factory=list)
+    interrupted: bool = False
+    unreachable: bool = False
+
+    @property
+    def sent(self) -> int:
+        return sum(b.sent for b in self.batches)
+
+    @property
+    def accepted(self) -> int:
+        return sum(b.accepted for b in self.batches)
+
+    @property
+    def not_sent(self) -> int:
+        return self.planned - self.sent
+
+    @property
+    def complete(self) -> bool:
+        """Every planned request was answered (rejections of deliberate bad ones included)."""
+        return not self.interrupted and not self.unreachable and self.not_sent == 0
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([b.row() for b in self.batches])

@@ -1,0 +1,66 @@
+"""Request payloads: generator rows as JSON objects, and deliberately bad ones."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from creditwatch import schema
+from creditwatch.data.synth import generate
+from creditwatch.simulate.schedule import BatchPlan
+from creditwatch.validation import APPLICATION_TIME
+
+_KEEP = (schema.ID_COLUMN, *schema.FIELD_NAMES)
+# What a broken client sends; each must be refused with a 4xx naming the problem.
+CORRUPTIONS = ("wrong_type", "negative_amount", "unknown_field", "bad_category",
+               "ext_source_out_of_bounds", "missing_required")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    return value
+
+
+def batch_rows(plan: BatchPlan, seed: int, *, window: tuple[datetime, datetime] | None,
+               id_start: int) -> list[dict[str, Any]]:
+    """The batch's applications as JSON-ready dicts (missing values omitted)."""
+    frame = generate(plan.size, seed + plan.index * 7919, plan.drift, id_start=id_start)
+    frame = frame[[c for c in _KEEP if c in frame.columns]]
+    rows: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        rows.append({k: _jsonable(v) for k, v in record.items()
+                     if v is not None and not (isinstance(v, float) and math.isnan(v))})
+    if window is not None:
+        start, end = window
+        span = (end - start).total_seconds()
+        for i, row in enumerate(rows):  # spread evenly inside the window
+            when = start + timedelta(seconds=span * (i + 0.5) / len(rows))
+            row[APPLICATION_TIME] = when.isoformat()
+    return rows
+
+
+def corrupt(row: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A copy of ``row`` broken in one documented way."""
+    bad = dict(row)
+    if kind == "wrong_type":
+        bad["AMT_CREDIT"] = "a lot"
+    elif kind == "negative_amount":
+        bad["AMT_INCOME_TOTAL"] = -abs(float(bad.get("AMT_INCOME_TOTAL", 1.0)))
+    elif kind == "unknown_field":
+        bad["FAVOURITE_COLOUR"] = "blue"
+    elif kind == "bad_category":
+        bad["CODE_GENDER"] = "Q"
+    elif kind == "ext_source_out_of_bounds":
+        bad["EXT_SOURCE_2"] = 1.7
+    elif kind == "missing_required":
+        bad.pop("AMT_CREDIT", None)
+    else:
+        raise ValueError(f"unknown corruption {kind!r}")
+    return bad
