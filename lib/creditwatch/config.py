@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     confidence_medium: float = 0.25
     confidence_high: float = 0.5
 
+    # Drift engine (creditwatch.drift). A column drifts when its corrected p-value is below
+    # drift_alpha and its effect size passes the method's minimum; a window is OK below
+    # drift_warning_share of drifted columns, WARNING up to drift_alert_share, ALERT above,
+    # and INSUFFICIENT_DATA with fewer than drift_min_rows rows (tests lose meaning there).
+    drift_alpha: float = 0.05
+    drift_warning_share: float = 0.10
+    drift_alert_share: float = 0.30
+    drift_min_rows: int = 50
+
     seed: int = 42
     compiled_trees: bool = False  # score with lleaves-compiled trees when installed
 
@@ -72,12 +81,43 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     api_url: str = "http://127.0.0.1:8000"  # where clients (simulator, dashboard) find the API
 
+    # --- alerts (`creditwatch alerts check`): every threshold lives here, none in code
+    alert_window_hours: float = Field(24.0, gt=0)
+    alert_error_rate: float = 0.05  # rejected / all scoring requests
+    alert_latency_mean_ms: float = 100.0
+    alert_latency_p95_ms: float = 100.0
+    alert_drift_share: float = 0.30  # of the latest drift report
+    alert_approval_min: float = 0.50
+    alert_approval_max: float = 0.95
+    alert_cooldown_minutes: float = 60.0  # the same alert is not re-sent within this time
+    alert_retries: int = Field(3, ge=1)  # delivery attempts per notifier
+    alert_timeout_s: float = Field(5.0, gt=0)
+    alert_slack_webhook_url: str | None = None  # Slack-compatible incoming webhook
+    alert_webhook_url: str | None = None  # generic JSON webhook
+    alert_smtp_host: str | None = None
+    alert_smtp_port: int = 587
+    alert_smtp_starttls: bool = True
+    alert_smtp_user: str | None = None
+    alert_smtp_password: SecretStr | None = None
+    alert_email_from: str = "creditwatch@localhost"
+    alert_email_to: list[str] = Field(default_factory=list)  # JSON list in the environment
+
     @field_validator("cost_fn", "cost_fp")
     @classmethod
     def _positive_cost(cls, value: float) -> float:
         if not value > 0:
             raise ValueError("costs must be positive")
         return value
+
+    @model_validator(mode="after")
+    def _check_drift(self) -> Settings:
+        if not 0 < self.drift_alpha < 1:
+            raise ValueError("need 0 < drift_alpha < 1")
+        if not 0 <= self.drift_warning_share <= self.drift_alert_share <= 1:
+            raise ValueError("need 0 <= drift_warning_share <= drift_alert_share <= 1")
+        if self.drift_min_rows < 1:
+            raise ValueError("drift_min_rows must be at least 1")
+        return self
 
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from creditwatch.cli import alerts as alerts_cmd
 from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
@@ -23,6 +24,7 @@ model_cmd.register(app)
 demo_cmd.register(app)
 serve_cmd.register(app)
 simulate_cmd.register(app)
+alerts_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -1,0 +1,6 @@
+"""Alerts: rules over a window of monitoring metrics, notifiers, de-duplication."""
+
+from creditwatch.alerts.check import CheckResult, run_check
+from creditwatch.alerts.rules import Alert, evaluate
+
+__all__ = ["Alert", "CheckResult", "evaluate", "run_check"]

@@ -1,0 +1,52 @@
+"""One alert check: collect the window, evaluate the rules, de-duplicate, notify, record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from creditwatch.alerts.notifiers import Delivery, notify
+from creditwatch.alerts.rules import Alert, evaluate
+from creditwatch.alerts.window import WindowMetrics, collect
+from creditwatch.config import Settings
+from creditwatch.store import Store
+
+
+@dataclass
+class CheckResult:
+    metrics: WindowMetrics
+    fired: list[Alert] = field(default_factory=list)  # new alerts, sent and recorded
+    suppressed: list[Alert] = field(default_factory=list)  # within their cool-down
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all well, 1 an alert is active (fired or still cooling down)."""
+        return 1 if self.fired or self.suppressed else 0
+
+
+def run_check(store: Store, settings: Settings, *, hours: float | None = None,
+              now: datetime | None = None) -> CheckResult:
+    now = now or datetime.now(UTC)
+    start = now - timedelta(hours=hours or settings.alert_window_hours)
+    metrics = collect(store, start, now)
+    result = CheckResult(metrics)
+    cooldown = timedelta(minutes=settings.alert_cooldown_minutes)
+    for alert in evaluate(metrics, settings):
+        last = store.last_alert(alert.dedup_key)
+        if last is not None and now - last["fired_at"] < cooldown:
+            result.suppressed.append(alert)
+        else:
+            result.fired.append(alert)
+    if result.fired:
+        result.deliveries = notify(settings, result.fired)
+        delivered = {d.channel: {"ok": d.ok, "attempts": d.attempts, "error": d.error}
+                     for d in result.deliveries}
+        for alert in result.fired:
+            store.write_alert({
+                "fired_at": now, "kind": alert.kind, "dedup_key": alert.dedup_key,
+                "severity": alert.severity, "message": alert.message, "value": alert.value,
+                "threshold": alert.threshold, "window_start": alert.window_start,
+                "window_end": alert.window_end, "delivered": delivered,
+            })
+    return result

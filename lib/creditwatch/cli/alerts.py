@@ -1,0 +1,51 @@
+"""``creditwatch alerts check``: exit 0 all well, 1 alert active, 2 error (for cron and CI)."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from creditwatch.cli.common import console, err_console
+from creditwatch.config import get_settings
+
+alerts_app = typer.Typer(help="Alert checks over a window of monitoring metrics.",
+                         no_args_is_help=True)
+
+
+@alerts_app.command("check")
+def check(
+    hours: float | None = typer.Option(None, "--hours", help="Window length; default 24 (settings)."),
+) -> None:
+    """Check error rate, latency, drift, approval rate and traffic; notify and record alerts."""
+    try:
+        from creditwatch.alerts import run_check
+        from creditwatch.store import Store
+
+        settings = get_settings()
+        with Store.from_settings(settings) as store:
+            result = run_check(store, settings, hours=hours)
+    except Exception as exc:  # noqa: BLE001 - exit code 2 tells cron the check itself failed
+        err_console.print(f"[bold red]error:[/] alert check failed: {exc}")
+        raise typer.Exit(2) from None
+    m = result.metrics
+    console.print(f"window {m.start:%Y-%m-%d %H:%M} → {m.end:%Y-%m-%d %H:%M} UTC: "
+                  f"{m.n_predictions:,} predictions, {m.n_rejected:,} rejected")
+    if not (result.fired or result.suppressed):
+        console.print("[green]no alert[/]")
+        raise typer.Exit(0)
+    table = Table(title="alerts")
+    for col in ("kind", "severity", "message", "state"):
+        table.add_column(col)
+    for alert in result.fired:
+        table.add_row(alert.kind, alert.severity, alert.message, "fired")
+    for alert in result.suppressed:
+        table.add_row(alert.kind, alert.severity, alert.message, "cooling down (not re-sent)")
+    console.print(table)
+    for d in result.deliveries:
+        state = "[green]delivered[/]" if d.ok else f"[red]FAILED[/] after {d.attempts} tries: {d.error}"
+        console.print(f"  {d.channel}: {state}")
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(alerts_app, name="alerts")
