@@ -9,7 +9,25 @@ class CreditwatchError(Exception):
 
 
 class DataValidationError(CreditwatchError):
-    """Input data does not fit the application schema."""
+    """Input data does not fit the application schema.
+
+    ``report`` carries the full ``creditwatch.data.ValidationReport`` when there is one.
+    """
+
+    def __init__(self, message: str, *, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class DataFileError(CreditwatchError):
+    """A data file is missing, unreadable or of an unsupported type."""
+
+
+class ConfigurationError(CreditwatchError, ValueError):
+    """A setting or option has an invalid value (e.g. the drift setting 'gradual:1.5').
+
+    Also a ValueError, so callers that validate plain values keep catching it.
+    """
 
 
 class ModelNotFoundError(CreditwatchError):
