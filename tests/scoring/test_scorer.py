@@ -80,3 +80,30 @@ def test_sentinel_is_not_out_of_range(scorer: Scorer, apps: pd.DataFrame) -> Non
     """DAYS_EMPLOYED=365243 is a documented sentinel, never reported as out of range."""
     row = {**clean(apps.iloc[0]), "DAYS_EMPLOYED": 365243}
     assert "DAYS_EMPLOYED" not in scorer.score_one(row)["out_of_range_fields"]
+
+
+def test_real_format_fixture_loads_and_scores(scorer: Scorer) -> None:
+    """The handwritten rows in the real Kaggle format load, validate and score."""
+    from creditwatch.data.loader import load_applications
+    from tests.plugins.paths import FIXTURES
+
+    for name in ("application_train_sample.csv", "application_test_sample.csv"):
+        loaded = load_applications(FIXTURES / name)
+        assert loaded.report.ok
+        scores = scorer.score(loaded.frame)
+        assert len(scores) == len(loaded.frame)
+        assert ((scores.probability > 0) & (scores.probability < 1)).all()
+        # quoted commas survive the CSV round trip and are known categories
+        suite = schema.FIELD_NAMES.index("NAME_TYPE_SUITE")
+        assert not scores.quality.unknown[:, suite].any()
+
+
+@pytest.mark.slow
+def test_compiled_trees_match_the_booster(bundle: ModelBundle, tmp_path,  # type: ignore[no-untyped-def]
+                                          apps: pd.DataFrame) -> None:
+    """With compiled_trees on, batch probabilities equal LightGBM's to 1e-9."""
+    settings = Settings(root=tmp_path, compiled_trees=True)
+    compiled = Scorer(bundle, settings)
+    plain = bundle.booster.predict(bundle.pipeline.transform(apps))
+    np.testing.assert_allclose(compiled.score(apps).probability, plain, rtol=0, atol=1e-9)
+    assert list((tmp_path / "artifacts" / "compiled").glob("*.so"))
