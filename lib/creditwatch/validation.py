@@ -32,7 +32,8 @@ _IS_INT = np.array([f.dtype == "int" for f in _FIELDS])
 _CLOSED_STR = np.array([f.dtype == "str" and f.closed for f in _FIELDS])
 _INT_CATS = {i: np.array(f.categories, dtype=float) for i, f in enumerate(_FIELDS)
              if f.dtype == "int" and f.categories}
-_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+YEARS = (1990, 2099)  # plausible application times (replayed history to simulated future)
+MAX_CLIENT_ID = 2**62 - 1  # fits the store's BIGINT with room to spare
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ class FieldError:
     """One problem with one field of one application."""
 
     field: str
-    kind: str  # wrong_type | out_of_bounds | not_an_integer | unknown_category | unknown_field | missing_required | invalid_time
+    # wrong_type | out_of_bounds | not_an_integer | unknown_category | unknown_field |
+    # missing_required | invalid_time
+    kind: str
     message: str
 
     def as_dict(self) -> dict[str, str]:
@@ -81,17 +84,29 @@ def _parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 date-time string")
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    if not _EARLIEST <= parsed <= datetime(2100, 1, 1, tzinfo=UTC):
-        raise ValueError("must be between 1990 and 2100")
-    return parsed
+    # The year is checked as written (the published schema's pattern), before the offset.
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise ValueError(f"must be in the years {YEARS[0]}-{YEARS[1]}")
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _client_id(value: Any) -> int:
+    # JSON Schema's "integer" includes 100002.0, so an integral float is accepted too.
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is not int or not 0 <= value <= MAX_CLIENT_ID:
+        raise ValueError(f"must be an integer in [0, {MAX_CLIENT_ID}]")
+    return value
 
 
 def _extras(row: Mapping[str, Any], errs: list[FieldError]) -> tuple[int | None, datetime | None]:
     client = row.get(schema.ID_COLUMN)
-    if client is not None and (type(client) is not int or not 0 <= client < 2**62):
-        errs.append(FieldError(schema.ID_COLUMN, "wrong_type", "must be a non-negative integer"))
-        client = None
+    if client is not None:
+        try:
+            client = _client_id(client)
+        except ValueError as exc:
+            errs.append(FieldError(schema.ID_COLUMN, "wrong_type", str(exc)))
+            client = None
     when = row.get(APPLICATION_TIME)
     if when is not None:
         try:
@@ -110,8 +125,12 @@ def validate(rows: Sequence[Any], encoder: Encoder) -> Validated:
     times: list[datetime | None] = []
     for r, row in enumerate(rows):
         if not isinstance(row, Mapping):
+            # Only this error: "AMT_CREDIT is required" would be noise about a non-object.
             errors[r].append(FieldError("", "wrong_type", "each application must be a JSON object"))
-            row = {}
+            dicts.append({})
+            clients.append(None)
+            times.append(None)
+            continue
         dicts.append(row)
         extra = row.keys() - ALLOWED_KEYS
         errors[r].extend(FieldError(str(k), "unknown_field", "not an application field")

@@ -43,7 +43,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[Callable[[int, int | None], None]]:
+def progress(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
     """A rich progress bar; yields ``update(completed, total)``."""
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),

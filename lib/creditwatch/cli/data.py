@@ -13,10 +13,12 @@ from creditwatch.config import get_settings
 def synth(
     rows: int = typer.Option(10_000, "--rows", "-n", min=1, help="Number of applications."),
     seed: int = typer.Option(42, "--seed", help="Random seed (same seed, same rows)."),
-    out: Path | None = typer.Option(None, "--out", "-o",
-                                    help="Output file (.parquet or .csv); default data/synthetic/applications.parquet."),
-    drift: str = typer.Option("none", "--drift",
-                              help="Drift setting KIND:INTENSITY, e.g. gradual:0.3, sudden:0.7, feature_shift:0.5."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o",
+        help="Output file (.parquet or .csv); default data/synthetic/applications.parquet."),
+    drift: str = typer.Option(
+        "none", "--drift",
+        help="Drift setting KIND:INTENSITY, e.g. gradual:0.3, sudden:0.7, feature_shift:0.5."),
 ) -> None:
     """Generate synthetic applications (with TARGET and the true default probability)."""
     _synth(rows, seed, out, drift)

@@ -13,6 +13,7 @@ from creditwatch.cli.common import console, guarded
 from creditwatch.config import get_settings
 from creditwatch.errors import StoreUnavailableError
 from creditwatch.store import Store, head_revision
+from creditwatch.store.engine import sqlite_path
 
 db_app = typer.Typer(help="Manage the prediction store's schema.", no_args_is_help=True)
 reference_app = typer.Typer(help="The training reference drift is measured against.",
@@ -46,7 +47,7 @@ def _upgrade(url: str | None) -> None:
         before = store.revision()
         after = store.upgrade()
         change = "already at" if before == after else f"{before or 'empty'} →"
-        console.print(f"{store.url}: {change} {after}")
+        console.print(f"{store.url}: {change} {after}", soft_wrap=True)
 
 
 @db_app.command("current")
@@ -57,10 +58,16 @@ def current(url: str | None = typer.Option(None, "--url", help=URL_HELP)) -> Non
 
 @guarded
 def _current(url: str | None) -> None:
-    with _store(url) as store:
+    target = url or get_settings().store_url
+    path = sqlite_path(target)
+    if path is not None and not path.exists():  # looking must not create an empty file
+        console.print(f"no store yet at {path} (it is created on first use)", soft_wrap=True)
+        raise typer.Exit(1)
+    with _store(target) as store:
         revision, head = store.revision(), head_revision()
         state = "up to date" if revision == head else "needs `creditwatch db upgrade`"
-        console.print(f"{store.url}: revision {revision or 'none'} (head {head}) - {state}")
+        console.print(f"{store.url}: revision {revision or 'none'} (head {head}) - {state}",
+                      soft_wrap=True)
     if revision != head:
         raise typer.Exit(1)
 
@@ -91,7 +98,7 @@ def _load(model: Path | None, url: str | None, replace: bool) -> None:
         rows, cols = bundle.reference.shape
         verb = "loaded" if written else "already stored, unchanged (use --replace to reload)"
         console.print(f"reference of model {bundle.version} ({rows:,} rows × {cols} columns) "
-                      f"{verb} in {store.url}")
+                      f"{verb} in {store.url}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

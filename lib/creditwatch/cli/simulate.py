@@ -12,8 +12,8 @@ from creditwatch.simulate import SimulationResult
 
 def simulate(
     api_url: str | None = typer.Option(None, "--api-url", help="API base URL; default from settings."),
-    schedule: str | None = typer.Option(None, "--schedule",
-                                        help="Spec like 'clean*3,gradual:0.1,sudden:0.5' or a YAML/JSON file."),
+    schedule: str | None = typer.Option(
+        None, "--schedule", help="Spec like 'clean*3,gradual:0.1,sudden:0.5' or a YAML/JSON file."),
     batch_size: int = typer.Option(50, "--batch-size", min=1),
     n_batches: int | None = typer.Option(None, "--n-batches", min=1,
                                          help="Cut or extend the schedule (default 8)."),

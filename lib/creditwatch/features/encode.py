@@ -146,7 +146,8 @@ class Encoder:
                 continue
             if self._lookups[i] is not None:
                 raw = frame[name].to_numpy(dtype=object)
-                codes = self._indexes[i].get_indexer(raw)
+                # pandas-stubs want an Index here; an object ndarray is what pandas takes fastest
+                codes = self._indexes[i].get_indexer(raw)  # type: ignore[arg-type]
                 known = codes >= 0
                 out[known, i] = codes[known]
                 if not known.all():

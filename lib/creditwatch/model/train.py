@@ -111,9 +111,9 @@ def train_model(
                         valid_sets=[valid_set], callbacks=callbacks)
     booster = booster.model_from_string(booster.model_to_string(num_iteration=booster.best_iteration))
 
-    p_valid = booster.predict(x_valid)
+    p_valid = np.asarray(booster.predict(x_valid), dtype=float)
     threshold, _ = optimal_threshold(y_valid, p_valid, cfg.cost_fn, cfg.cost_fp)
-    p_hold = booster.predict(x_hold)
+    p_hold = np.asarray(booster.predict(x_hold), dtype=float)
     metrics: dict[str, Any] = {
         "n_train": len(fit), "n_valid": len(valid), "n_holdout": len(holdout),
         "default_rate": float(frame[schema.TARGET_COLUMN].mean()),

@@ -35,7 +35,7 @@ def batch_rows(plan: BatchPlan, seed: int, *, window: tuple[datetime, datetime] 
     frame = frame[[c for c in _KEEP if c in frame.columns]]
     rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
-        rows.append({k: _jsonable(v) for k, v in record.items()
+        rows.append({str(k): _jsonable(v) for k, v in record.items()
                      if v is not None and not (isinstance(v, float) and math.isnan(v))})
     if window is not None:
         start, end = window
