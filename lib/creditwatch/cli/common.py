@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -20,8 +21,10 @@ from rich.progress import (
 
 from creditwatch.errors import CreditwatchError
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (make demo, cron logs) gets a readable width instead of rich's default 80.
+_WIDTH = None if sys.stdout.isatty() else 130
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=_WIDTH)
 P = ParamSpec("P")
 R = TypeVar("R")
 

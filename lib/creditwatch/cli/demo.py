@@ -1,33 +1,43 @@
-"""``creditwatch demo``: the main job end to end on the embedded default store."""
+"""``creditwatch demo``: the main job end to end on the embedded default store.
+
+1. synthetic applications; 2. the cost-optimal model; 3. its reference in the store;
+4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
+per day; 6. drift history over those days and a drift run; 7. the alert check; 8. the
+monitoring report; 9. the dashboard, last, until Ctrl-C.
+"""
 
 from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
 
 import typer
 from rich.table import Table
 
 from creditwatch.cli.common import console, guarded, progress
 from creditwatch.cli.model import print_training_report
-from creditwatch.config import get_settings
+from creditwatch.config import Settings, get_settings
 
 
 def demo(
     rows: int = typer.Option(100_000, "--rows", help="Synthetic training applications."),
-    score_rows: int = typer.Option(1_000, "--score-rows", help="New applications to score."),
     seed: int = typer.Option(42, "--seed"),
+    dashboard: bool = typer.Option(True, "--dashboard/--no-dashboard",
+                                   help="Start the dashboard at the end and keep it running."),
 ) -> None:
-    """Generate data, train the model, score new applications and print a summary."""
-    _demo(rows, score_rows, seed)
+    """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
+    _demo(rows, seed, dashboard)
 
 
-@guarded
-def _demo(rows: int, score_rows: int, seed: int) -> None:
+def _train(settings: Settings, rows: int, seed: int) -> None:
     from creditwatch.data.loader import write_applications
     from creditwatch.data.synth import generate
     from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.scoring import Scorer
+    from creditwatch.store import Store
+    from creditwatch.store.reference import load_reference
 
-    settings = get_settings()
     console.rule("1. synthetic Home Credit applications")
     train_path = settings.data / "synthetic" / "train.parquet"
     with console.status(f"generating {rows:,} training applications"):
@@ -41,24 +51,76 @@ def _demo(rows: int, score_rows: int, seed: int) -> None:
         bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
     save_bundle(bundle, settings.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
-    console.print(f"bundle -> {settings.bundle_dir}")
+    scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
+    console.print(f"bundle -> {settings.bundle_dir}; 1,000 new applications scored in "
+                  f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
+                  f"{1 - scores.refused.mean():.1%} approved")
 
-    console.rule("3. scoring new applications")
-    scorer = Scorer(bundle, settings)
-    new = generate(score_rows, seed + 1, id_start=500_000)
-    scores = scorer.score(new)
-    table = Table(title=f"{score_rows:,} new applications")
-    for col in ("decision", "count", "share", "mean probability"):
-        table.add_column(col, justify="right")
-    result = scores.to_frame()
-    for decision, group in result.groupby("decision"):
-        table.add_row(str(decision), f"{len(group):,}", f"{len(group) / len(result):.1%}",
-                      f"{group['probability'].mean():.3f}")
-    console.print(table)
-    levels = result["confidence"].value_counts().to_dict()
-    console.print(f"confidence: {levels}; mean data quality {result['data_quality_score'].mean():.3f}")
-    console.print(f"scored in {scores.preprocessing_ms + scores.inference_ms:.1f} ms "
-                  f"({scores.preprocessing_ms:.1f} ms features, {scores.inference_ms:.1f} ms trees)")
+    console.rule("3. training reference in the store")
+    with Store.from_settings(settings) as store:
+        written = load_reference(store, bundle.version, bundle.reference, bundle.reference_stats)
+        console.print(f"reference of model {bundle.version} "
+                      f"{'loaded' if written else 'already there'} ({len(bundle.reference):,} rows) "
+                      f"into {store.url}")
+
+
+def _traffic(settings: Settings, seed: int) -> None:
+    from creditwatch.cli.simulate import print_result
+    from creditwatch.services import Service, free_port
+    from creditwatch.simulate import Schedule, SimulationConfig, simulate
+    from creditwatch.simulate.schedule import parse_interval
+
+    port = free_port(8000)
+    url = f"http://127.0.0.1:{port}"
+    console.rule(f"4. scoring API on {url} (embedded store)")
+    api = Service("API", [sys.executable, "-m", "creditwatch.cli.main", "serve", "--port", str(port)],
+                  f"{url}/health", env={"CREDITWATCH_ROOT": str(settings.root)},
+                  cwd=settings.root, log_path=settings.data / "logs" / "api.log")
+    with api.start():
+        console.print(f"API up; logs in {api.log_path}")
+        console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
+        plan = Schedule.parse()
+        cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=parse_interval("1d"),
+                               error_rate=0.02, seed=seed)
+        with progress(f"sending {plan.total} applications", plan.total) as update:
+            done = [0]
+
+            def step(n: int) -> None:
+                done[0] += n
+                update(done[0])
+
+            result = simulate(cfg, progress=step)
+        print_result(result)
+    console.print(f"API stopped (spool flushed); predictions stored in {settings.store_url}")
+
+
+def _alerts(settings: Settings) -> None:
+    from creditwatch.alerts import run_check
+    from creditwatch.store import Store
+
+    console.rule("7. alert check (last 24 h)")
+    with Store.from_settings(settings) as store:
+        result = run_check(store, settings)
+    if not result.fired and not result.suppressed:
+        console.print("[green]no alert fired[/]")
+    table = Table()
+    for col in ("kind", "severity", "message"):
+        table.add_column(col)
+    for alert in [*result.fired, *result.suppressed]:
+        table.add_row(alert.kind, alert.severity, alert.message)
+    if result.fired or result.suppressed:
+        console.print(table)
+
+
+@guarded
+def _demo(rows: int, seed: int, dashboard: bool) -> None:
+    settings = get_settings()
+    started = datetime.now(UTC)
+    _train(settings, rows, seed)
+    _traffic(settings, seed)
+    _alerts(settings)
+    elapsed = datetime.now(UTC) - started
+    console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
 
 
 def register(app: typer.Typer) -> None:
