@@ -13,6 +13,7 @@ then the same batch again (a spool replay, which must insert nothing). Reads: on
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from _common import write_section
+
 from creditwatch.config import Settings
 from creditwatch.data.synth import generate
 from creditwatch.schema import FIELD_NAMES, NUMERIC_FIELDS
@@ -50,7 +51,8 @@ def _records(frame: Any, start: datetime, top: list[str]) -> list[dict[str, Any]
 
 
 def _ms(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1000:.0f} ms (p90 {np.quantile(samples, 0.9) * 1000:.0f})"
+    median, p90 = statistics.median(samples), float(np.quantile(samples, 0.9))
+    return f"{median * 1000:.0f} ms (p90 {p90 * 1000:.0f})"
 
 
 def run(store: Store, batches: list[list[dict[str, Any]]]) -> dict[str, str]:
@@ -104,7 +106,7 @@ def main() -> None:
         name = pgadmin.unique_name("creditwatch_bench")
         try:
             url = pgadmin.create_database(settings.test_database_url, name)
-        except Exception as exc:  # noqa: BLE001 - report and keep the SQLite results
+        except Exception as exc:
             print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
         else:
             try:
@@ -114,9 +116,11 @@ def main() -> None:
             finally:
                 pgadmin.drop_database(settings.test_database_url, name)
     stores = list(results)
+    load = os.getloadavg()[0]
     lines = [
         f"{args.batches} batches of {BATCH} synthetic applications; median per batch "
-        "(p90), one transaction each.", "",
+        f"(p90), one transaction each. Load average at the end: {load:.1f} (2 cores; above "
+        "~1 other processes were competing and the times are inflated).", "",
         "| operation | " + " | ".join(stores) + " |",
         "|---|" + "---:|" * len(stores),
     ]

@@ -4,4 +4,6 @@ pytest_plugins = [
     "tests.plugins.paths",
     "tests.plugins.postgres",
     "tests.plugins.bundle",
+    "tests.plugins.api_server",
+    "tests.plugins.drift",
 ]

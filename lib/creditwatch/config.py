@@ -102,6 +102,18 @@ class Settings(BaseSettings):
     alert_email_from: str = "creditwatch@localhost"
     alert_email_to: list[str] = Field(default_factory=list)  # JSON list in the environment
 
+    # --- dashboard (`creditwatch dashboard`). The KPI bands are the monitoring guide's: a
+    # value inside the healthy band is fine, between it and the alert_* bound above is worth a
+    # look, beyond the alert bound is an alert.
+    dashboard_port: int = 8501
+    dashboard_cache_ttl_s: float = Field(10.0, gt=0)  # aggregates re-read at most this often
+    dashboard_refresh_s: float = Field(30.0, gt=0)  # auto-refresh period when switched on
+    dashboard_api_timeout_s: float = Field(2.0, gt=0)  # the Home page's /health probe
+    band_approval_low: float = 0.70  # healthy approval rate: 70-85 % (population dependent)
+    band_approval_high: float = 0.85
+    band_latency_good_ms: float = 50.0  # mean latency: good below, acceptable up to the alert
+    band_error_rate_ok: float = 0.01  # error rate: normal below 1 %
+
     @field_validator("cost_fn", "cost_fp")
     @classmethod
     def _positive_cost(cls, value: float) -> float:

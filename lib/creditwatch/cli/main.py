@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from creditwatch.cli import alerts as alerts_cmd
+from creditwatch.cli import dashboard as dashboard_cmd
 from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
@@ -25,6 +26,7 @@ demo_cmd.register(app)
 serve_cmd.register(app)
 simulate_cmd.register(app)
 alerts_cmd.register(app)
+dashboard_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -1,0 +1,118 @@
+"""PostgreSQL bulk path: COPY instead of multi-row INSERT statements.
+
+Measured on 1000 predictions (≈3.5 KB of JSON inputs each) plus 20 000 feature values,
+SQLAlchemy's multi-VALUES INSERT spent most of its time client-side, in psycopg parsing the
+21 000-placeholder statement text (≈300 ms), and an ``unnest`` of arrays in building array
+literals; 3000 API log rows took ≈210 ms against ≈35 ms on SQLite. COPY streams rows with
+no statement to parse. Rows with a natural key (predictions, anomalies, logs) go through a
+session temp table so ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING`` still gives
+idempotence and the new ids; feature values go straight to their table (their prediction
+ids are new, so nothing can conflict). All of it runs on the caller's connection, inside its
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from sqlalchemy import JSON, Connection, Table
+from sqlalchemy.exc import DBAPIError
+
+from creditwatch.store.types import dumps
+
+
+@contextmanager
+def _cursor(conn: Connection, statement: str) -> Iterator[Any]:
+    """A cursor on the connection's driver connection (same transaction). Driver errors are
+    re-raised as SQLAlchemy's (IntegrityError, OperationalError, ...), as if the statements
+    had gone through SQLAlchemy, and a dropped connection is invalidated in the pool."""
+    dbapi = conn.connection.dbapi_connection
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.cursor() as cursor:
+            yield cursor
+    except psycopg.Error as exc:
+        # psycopg.Error is this dialect's DBAPI error; the stub names the generic protocol.
+        lost = conn.dialect.is_disconnect(exc, dbapi, None)  # type: ignore[arg-type]
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            statement, None, exc, psycopg.Error, connection_invalidated=lost, dialect=conn.dialect
+        ) from exc
+
+
+def insert_ignore(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: str,
+    returning: Sequence[str] = ("id",),
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` into ``table`` skipping those whose ``key`` is already stored (or
+    repeated earlier in ``rows``); returns the ``returning`` columns of the new rows."""
+    columns = [c.key for c in table.c if c.key != "id"]
+    json_columns = {c.key for c in table.c if isinstance(c.type, JSON)}
+    names = ", ".join(columns)
+    stage = f"_creditwatch_stage_{table.name}"
+    with _cursor(conn, f"COPY + INSERT INTO {table.name} ON CONFLICT DO NOTHING") as cur:
+        cur.execute("SELECT to_regclass(%s) IS NULL", (f"pg_temp.{stage}",))
+        if cur.fetchone()[0]:
+            # The table's columns plus the batch position, emptied at each commit. EXTERNAL
+            # storage: no TOAST compression of a copy that lives for one statement.
+            cur.execute(
+                f"CREATE TEMP TABLE {stage} ON COMMIT DELETE ROWS AS "
+                f"SELECT {names}, 0 AS seq FROM {table.name} WITH NO DATA"
+            )
+            if json_columns:
+                storage = ", ".join(f"ALTER {c} SET STORAGE EXTERNAL" for c in json_columns)
+                cur.execute(f"ALTER TABLE {stage} {storage}")
+        with cur.copy(f"COPY {stage} ({names}, seq) FROM STDIN") as copy:
+            for seq, row in enumerate(rows):
+                copy.write_row([
+                    *(dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
+                      for c in columns),
+                    seq,
+                ])
+        # ORDER BY seq: ids follow the batch order, so id order is arrival order.
+        cur.execute(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY seq "
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {', '.join(returning)}"
+        )
+        inserted = [tuple(r) for r in cur.fetchall()]
+        cur.execute(f"DELETE FROM {stage}")  # a second batch in this transaction starts empty
+    return inserted
+
+
+def copy_feature_values(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Append (prediction_id, feature, value, application_time) rows.
+
+    The COPY text is built here in one string: per-row ``write_row`` cost ≈2.5 µs × 20 000
+    rows, more than the server spends storing them.
+    """
+    stamps: dict[Any, str] = {}  # each prediction's time, formatted once
+    names: dict[str, str] = {}  # the same twenty names, escaped once
+    lines = []
+    for pid, name, value, when in rows:
+        stamp = stamps.get(when)
+        if stamp is None:
+            stamp = stamps[when] = when.isoformat()
+        escaped = names.get(name)
+        if escaped is None:
+            escaped = names[name] = _escape(str(name))
+        text = "\\N" if value is None else repr(value)
+        lines.append(f"{pid}\t{escaped}\t{text}\t{stamp}\n")
+    statement = "COPY feature_values (prediction_id, feature, value, application_time) FROM STDIN"
+    with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
+        copy.write("".join(lines))
+
+
+def _escape(text: str) -> str:
+    """COPY text format escaping (backslash, tab, newline, carriage return)."""
+    if any(c in text for c in "\\\t\n\r"):
+        text = (text.replace("\\", "\\\\").replace("\t", "\\t")
+                .replace("\n", "\\n").replace("\r", "\\r"))
+    return text

@@ -1,0 +1,147 @@
+"""Schema migrations from empty, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from creditwatch.store import Store, StoreSchemaError, head_revision, upgrade
+from creditwatch.store.engine import make_engine
+from creditwatch.store.models import Base
+from tests.store.records import T0
+
+TABLES = {
+    "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
+    "training_reference_columns", "drift_reports", "alerts", "alembic_version",
+}
+WINDOW_INDEXES = {
+    "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},
+    "feature_values": {("feature", "application_time", "value")},
+    "anomalies": {("occurred_at",)},
+    "api_logs": {("ts",)},
+    "alerts": {("fired_at",)},
+}
+
+
+def test_upgrade_from_empty_creates_every_table_and_window_index(empty_store_url: str) -> None:
+    """Upgrading an empty database creates all tables, their time-window indexes and the
+    unique request id, and leaves the database at the head revision."""
+    assert upgrade(empty_store_url) == head_revision()
+    engine = make_engine(empty_store_url)
+    try:
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            assert set(inspector.get_table_names()) == TABLES
+            for table, expected in WINDOW_INDEXES.items():
+                found = {tuple(ix["column_names"]) for ix in inspector.get_indexes(table)}
+                assert expected <= found, (table, found)
+            uniques = {tuple(u["column_names"]) for u in inspector.get_unique_constraints(
+                "predictions")}
+            assert ("request_id",) in uniques
+            assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_second_upgrade_is_a_no_op(empty_store_url: str) -> None:
+    """Running the upgrade again on a current store changes nothing and keeps the data."""
+    upgrade(empty_store_url)
+    with Store(empty_store_url) as store:
+        store.write_predictions([{
+            "request_id": "r1", "received_at": T0, "endpoint": "/predict",
+            "model_version": "m", "probability": 0.1, "decision": "approve",
+            "threshold": 0.5, "inputs": {},
+        }])
+    assert upgrade(empty_store_url) == head_revision()
+    with Store(empty_store_url) as store:
+        assert store.count_predictions() == 1
+        assert store.revision() == head_revision()
+
+
+def test_models_and_migrations_agree(empty_store_url: str) -> None:
+    """The migrated schema matches the declarative models exactly (Alembic finds nothing to
+    autogenerate), so the code and the database cannot drift apart."""
+    upgrade(empty_store_url)
+    engine = make_engine(empty_store_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_empty_embedded_store_migrates_itself_on_first_use(tmp_path: Path) -> None:
+    """A Store on a SQLite file that does not exist yet creates it (and its folder) at the
+    head revision, ready to write."""
+    path = tmp_path / "data" / "creditwatch.db"
+    with Store(f"sqlite:///{path}") as store:
+        assert path.exists()
+        assert store.revision() == head_revision()
+        store.check_schema()
+
+
+def test_non_empty_unmigrated_store_is_left_alone(tmp_path: Path) -> None:
+    """A SQLite file holding other tables is not migrated behind the user's back: the schema
+    check names the command to run."""
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE something (x INTEGER)")
+    with Store(f"sqlite:///{path}") as store:
+        assert store.revision() is None
+        with pytest.raises(StoreSchemaError, match="creditwatch db upgrade"):
+            store.check_schema()
+
+
+@pytest.mark.postgres
+def test_postgres_store_is_never_auto_migrated(pg_fresh_url: str) -> None:
+    """Opening a Store on an empty PostgreSQL database creates nothing: only
+    `creditwatch db upgrade` migrates a server store."""
+    with Store(pg_fresh_url) as store:
+        assert store.revision() is None
+        with pytest.raises(StoreSchemaError):
+            store.check_schema()
+
+
+def test_concurrent_first_use_of_a_new_embedded_store(tmp_path: Path) -> None:
+    """Several processes' worth of Stores opening the same new SQLite file at once all end up
+    on one correctly migrated schema (the migration takes the write lock first)."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            Store(url).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(url) as store:
+        assert store.revision() == head_revision()
+
+
+@pytest.mark.postgres
+def test_postgres_inputs_are_lz4_compressed(pg_fresh_url: str) -> None:
+    """On PostgreSQL the raw inputs column uses lz4 TOAST compression (faster writes)."""
+    upgrade(pg_fresh_url)
+    engine = make_engine(pg_fresh_url)
+    try:
+        with engine.connect() as conn:
+            method = conn.exec_driver_sql(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'predictions'::regclass AND attname = 'inputs'"
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert method == "l"
