@@ -106,7 +106,7 @@ def main() -> None:
         name = pgadmin.unique_name("creditwatch_bench")
         try:
             url = pgadmin.create_database(settings.test_database_url, name)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL skips that store
             print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
         else:
             try:

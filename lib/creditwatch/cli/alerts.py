@@ -24,7 +24,7 @@ def check(
         settings = get_settings()
         with Store.from_settings(settings) as store:
             result = run_check(store, settings, hours=hours)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - exit code 2 tells cron the check itself failed
         err_console.print(f"[bold red]error:[/] alert check failed: {exc}")
         raise typer.Exit(2) from None
     m = result.metrics
