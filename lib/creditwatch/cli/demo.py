@@ -80,8 +80,9 @@ def _traffic(settings: Settings, seed: int) -> None:
         console.print(f"API up; logs in {api.log_path}")
         console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
         plan = Schedule.parse()
+        # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
         cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=parse_interval("1d"),
-                               error_rate=0.02, seed=seed)
+                               seed=seed)
         with progress(f"sending {plan.total} applications", plan.total) as update:
             done = [0]
 
@@ -92,6 +93,35 @@ def _traffic(settings: Settings, seed: int) -> None:
             result = simulate(cfg, progress=step)
         print_result(result)
     console.print(f"API stopped (spool flushed); predictions stored in {settings.store_url}")
+
+
+def _drift(settings: Settings) -> None:
+    from creditwatch.drift import Chunker
+    from creditwatch.drift.monitor import DriftMonitor
+    from creditwatch.store import Store
+
+    console.rule("6. drift: daily history over the simulated days, then the last day")
+    with Store.from_settings(settings) as store:
+        monitor = DriftMonitor(store, settings)
+        now = datetime.now(UTC)
+        windows = Chunker.consecutive(timedelta(days=1), now - timedelta(days=7), now)
+        table = Table()
+        for col in ("day", "predictions", "drifted", "share", "weighted", "status"):
+            table.add_column(col, justify="right")
+        with progress(f"{len(windows)} daily windows", len(windows)) as update:
+            runs = monitor.history(windows, on_window=lambda r: update(windows.index(r.window) + 1))
+        for r in runs:
+            s = r.result.summary
+            table.add_row(f"{r.window.start:%Y-%m-%d}", str(s["n_rows_current"]),
+                          f"{s['n_features_drifted']}/{s['n_features_analyzed']}",
+                          f"{s['drift_share']:.1%}", f"{s['weighted_drift_score']:.2f}",
+                          str(s["status"]))
+        console.print(table)
+        with console.status("Evidently report of the last day"):
+            last = monitor.run(windows[-1], html=True)
+    s = last.result.summary
+    console.print(f"last day: [bold]{s['status']}[/] ({s['drift_share']:.0%} of features drifted); "
+                  f"report {last.html_path}")
 
 
 def _alerts(settings: Settings) -> None:
@@ -118,6 +148,7 @@ def _demo(rows: int, seed: int, dashboard: bool) -> None:
     started = datetime.now(UTC)
     _train(settings, rows, seed)
     _traffic(settings, seed)
+    _drift(settings)
     _alerts(settings)
     elapsed = datetime.now(UTC) - started
     console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")

@@ -9,6 +9,7 @@ from creditwatch.cli import dashboard as dashboard_cmd
 from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
+from creditwatch.cli import drift as drift_cmd
 from creditwatch.cli import model as model_cmd
 from creditwatch.cli import serve as serve_cmd
 from creditwatch.cli import simulate as simulate_cmd
@@ -26,6 +27,7 @@ demo_cmd.register(app)
 serve_cmd.register(app)
 simulate_cmd.register(app)
 alerts_cmd.register(app)
+drift_cmd.register(app)
 dashboard_cmd.register(app)
 
 
