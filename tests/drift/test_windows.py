@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ def test_consecutive_daily_windows_are_aligned_to_midnight() -> None:
     windows = Chunker.consecutive(timedelta(days=1), datetime(2026, 1, 1, 15, tzinfo=UTC),
                                   datetime(2026, 1, 4, 1, tzinfo=UTC))
     assert [w.start.day for w in windows] == [1, 2, 3, 4]
-    assert all(a.end == b.start for a, b in zip(windows, windows[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(windows))
     assert windows[0].start == datetime(2026, 1, 1, tzinfo=UTC)
 
 
