@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from creditwatch import schema
@@ -75,7 +76,14 @@ class DriftMonitor:
                                    importances=field_importances(settings, stored.model_version))
 
     def current(self, window: Window) -> pd.DataFrame:
-        return self.store.read_inputs(window.start, window.end)
+        """The window's inputs; a uniform sample of ``drift_max_rows`` when larger."""
+        cap = self.settings.drift_max_rows
+        ids = self.store.prediction_ids(window.start, window.end)
+        if len(ids) <= cap:
+            return self.store.read_inputs(window.start, window.end)
+        rng = np.random.default_rng(int(window.start.timestamp()))
+        sample = np.sort(rng.choice(ids, size=cap, replace=False))
+        return self.store.read_inputs(window.start, window.end, ids=sample.tolist())
 
     def run(self, window: Window, *, html: bool = False, save: bool = True,
             report_dir: Path | None = None) -> DriftRun:

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.json as pajson
-from sqlalchemy import Text, cast, func, select, type_coerce
+from sqlalchemy import Text, bindparam, cast, func, select, type_coerce
 
 from creditwatch.schema import FIELD_BY_NAME, FIELD_NAMES, pandas_dtypes
 from creditwatch.store._base import StoreBase, time_column, window
@@ -67,10 +68,12 @@ class ReadsMixin(StoreBase):
         fields: Sequence[str] | None = None,
         time_column: str = "application_time",
         model_version: str | None = None,
+        ids: Sequence[int] | None = None,
     ) -> pd.DataFrame:
         """The raw application inputs in ``[start, end)``: one column per schema field (all
         of them unless ``fields``), schema dtypes, absent values as missing, indexed by
-        prediction id. This is the "current" side of a drift window."""
+        prediction id. This is the "current" side of a drift window. ``ids`` restricts the
+        read to those predictions (a sample of a large window, see ``prediction_ids``)."""
         names = list(fields or FIELD_NAMES)
         # Fetch the JSON as text and decode it in bulk (see decode_inputs), instead of the
         # driver building a Python dict per row.
@@ -82,13 +85,29 @@ class ReadsMixin(StoreBase):
         stmt = self._prediction_window(
             select(PREDICTIONS.c.id, raw.label("inputs")), start, end, time_column, model_version
         )
+        if ids is not None:
+            stmt = stmt.where(PREDICTIONS.c.id.in_(bindparam("ids", expanding=True)))
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
+            rows = conn.execute(stmt, {"ids": list(ids)} if ids is not None else {}).all()
         ids = pd.Index([r[0] for r in rows], name="prediction_id")
         texts = [r[1] for r in rows]
         frame = decode_inputs(texts, names)
         frame.index = ids
         return frame
+
+    def prediction_ids(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        time_column: str = "application_time",
+        model_version: str | None = None,
+    ) -> np.ndarray:
+        """Ids of the predictions in ``[start, end)`` (index-only: cheap even for big windows)."""
+        stmt = self._prediction_window(select(PREDICTIONS.c.id), start, end, time_column,
+                                       model_version, order=False)
+        with self.engine.connect() as conn:
+            return np.fromiter((r[0] for r in conn.execute(stmt)), dtype=np.int64)
 
     def read_feature_values(
         self,
