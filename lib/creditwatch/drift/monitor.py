@@ -10,6 +10,7 @@ whose paths go on the same row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,8 +87,9 @@ class DriftMonitor:
         return self.store.read_inputs(window.start, window.end, ids=sample.tolist())
 
     def run(self, window: Window, *, html: bool = False, save: bool = True,
-            report_dir: Path | None = None) -> DriftRun:
-        current = self.current(window)
+            report_dir: Path | None = None, current: pd.DataFrame | None = None) -> DriftRun:
+        """Compare one window (its inputs read unless given) and store the run."""
+        current = self.current(window) if current is None else current
         result = self.reference.compare(current, settings=self.settings)
         run = DriftRun(window, result)
         if html and result.n_features_analyzed and len(current):
@@ -95,33 +97,48 @@ class DriftMonitor:
             run.html_path, run.json_path = write_evidently_report(
                 self.reference_frame, current, result, directory, f"drift_{window.label}")
         if save:
-            summary = result.summary
-            run.report_id = self.store.write_drift_report({
-                "created_at": datetime.now(UTC), "window_start": window.start,
-                "window_end": window.end, "model_version": self.model_version,
-                "n_reference": summary["n_rows_reference"],
-                "n_predictions": summary["n_rows_current"],
-                "n_features_analyzed": summary["n_features_analyzed"],
-                "n_features_drifted": summary["n_features_drifted"],
-                "drift_share": summary["drift_share"],
-                "weighted_drift_score": summary["weighted_drift_score"],
-                "status": summary["status"],
-                "params": result.to_dict()["settings"],
-                "details": result.to_dict()["features"],
-                "report_path": str(run.html_path) if run.html_path else None,
-                "json_path": str(run.json_path) if run.json_path else None,
-            })
+            run.report_id = self._save(run)
         return run
+
+    def _save(self, run: DriftRun) -> int:
+        summary, result, window = run.result.summary, run.result, run.window
+        as_dict = result.to_dict()
+        return self.store.write_drift_report({
+            "created_at": datetime.now(UTC), "window_start": window.start,
+            "window_end": window.end, "model_version": self.model_version,
+            "n_reference": summary["n_rows_reference"],
+            "n_predictions": summary["n_rows_current"],
+            "n_features_analyzed": summary["n_features_analyzed"],
+            "n_features_drifted": summary["n_features_drifted"],
+            "drift_share": summary["drift_share"],
+            "weighted_drift_score": summary["weighted_drift_score"],
+            "status": summary["status"],
+            "params": as_dict["settings"],
+            "details": as_dict["features"],
+            "report_path": str(run.html_path) if run.html_path else None,
+            "json_path": str(run.json_path) if run.json_path else None,
+        })
 
     def history(self, windows: Sequence[Window], *, save: bool = True,
                 on_window: Callable[[DriftRun], None] | None = None) -> list[DriftRun]:
-        """One run per window, in order (``on_window`` sees each, e.g. for a progress bar)."""
-        runs = []
-        for window in windows:
-            run = self.run(window, save=save)
-            runs.append(run)
-            if on_window is not None:
-                on_window(run)
+        """One run per window, in order (``on_window`` sees each, e.g. for a progress bar).
+
+        The next window's inputs are read in a background thread while this one is
+        compared: the read waits mostly on the database, the comparison on numpy.
+        """
+        runs: list[DriftRun] = []
+        if not windows:
+            return runs
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self.current, windows[0])
+            for i, window in enumerate(windows):
+                current = pending.result()
+                if i + 1 < len(windows):
+                    pending = pool.submit(self.current, windows[i + 1])
+                run = self.run(window, save=save, current=current)
+                runs.append(run)
+                if on_window is not None:
+                    on_window(run)
         return runs
 
 
