@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export UV_COMPILE_BYTECODE := 1
 UV := $(PYTHON) -m uv
 
-.PHONY: install test test-fast demo lint bench clean
+.PHONY: install system-deps test test-fast demo lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q uv
@@ -18,7 +18,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-test: install
+# The browser tests drive Debian's Chromium (never a downloaded Playwright browser).
+CHROMIUM ?= /usr/bin/chromium
+system-deps:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "missing $(CHROMIUM): install it with 'sudo apt-get install -y chromium'" \
+		     "(the browser tests fail without it)"; \
+	fi
+
+test: install system-deps
 	$(PY) -m pytest
 
 test-fast: install

@@ -5,5 +5,6 @@ pytest_plugins = [
     "tests.plugins.postgres",
     "tests.plugins.bundle",
     "tests.plugins.api_server",
+    "tests.plugins.seeded",
     "tests.plugins.drift",
 ]

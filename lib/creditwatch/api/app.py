@@ -54,12 +54,12 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
     app.state.creditwatch = state
 
     def on_error(request: Request, exc: ApiError) -> None:
-        # Every rejected or failed scoring request is an anomaly row (503 included: it is
-        # kept when only the store, not the spool, is the problem).
+        # Every rejected or failed scoring request is an anomaly row, whatever raised it
+        # (validation, the API key check, routing, a bug); a 503 too if the spool takes it.
         path = request.url.path
         if path in _SCORING:
-            record_anomaly(state, request_id=str(getattr(request.state, "request_id", "")), endpoint=path,
-                           kind=exc.kind, status=exc.status, errors=exc.detail,
+            record_anomaly(state, request_id=str(getattr(request.state, "request_id", "")),
+                           endpoint=path, kind=exc.kind, status=exc.status, errors=exc.detail,
                            raw=getattr(request.state, "raw_body", None))
 
     errors.install(app, on_error)

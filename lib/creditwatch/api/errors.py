@@ -6,12 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-
-import structlog
 
 log = structlog.get_logger("creditwatch.api")
 

@@ -1,24 +1,26 @@
 """Pure ASGI middleware: request id, one access-log line, request metrics.
 
-The request id is always made here: it is the prediction id, unique in the store, so a
-client's ``X-Request-ID`` (which a client may reuse, or make too long for the store) is only
-logged beside it as ``client_request_id``.
+The request id is the prediction id in the store. A client's ``X-Request-ID`` is used as is
+when it is short and plain (an idempotency key: a retry with the same id is stored once, see
+the simulator); otherwise a unique id is made here. The length limit leaves room in the
+store's 64-character column for a batch row's ``-<index>`` suffix.
 """
 
 from __future__ import annotations
 
 import re
 import time
-import uuid
 from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from creditwatch.api.ids import new_id
 from creditwatch.api.metrics import ApiMetrics
 
 log = structlog.get_logger("creditwatch.api")
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MAX_CLIENT_ID = 40
+_VALID_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{MAX_CLIENT_ID}}}$")
 _ENDPOINTS = {"/predict", "/predict-batch", "/health", "/model", "/metrics"}
 
 
@@ -33,12 +35,9 @@ class RequestContext:
             return
         start = time.perf_counter()
         given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        request_id = uuid.uuid4().hex
+        request_id = given if _VALID_ID.match(given) else new_id()
         scope.setdefault("state", {})["request_id"] = request_id
-        if _VALID_ID.match(given):
-            structlog.contextvars.bind_contextvars(request_id=request_id, client_request_id=given)
-        else:
-            structlog.contextvars.bind_contextvars(request_id=request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -61,4 +60,4 @@ class RequestContext:
                 fields: dict[str, Any] = {"method": scope.get("method"), "path": path,
                                           "status": status, "ms": round(elapsed * 1e3, 3)}
                 log.info("request", **fields)
-            structlog.contextvars.unbind_contextvars("request_id", "client_request_id")
+            structlog.contextvars.unbind_contextvars("request_id")

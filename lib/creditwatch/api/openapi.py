@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from creditwatch import schema
-from creditwatch.validation import APPLICATION_TIME
+from creditwatch.validation import APPLICATION_TIME, MAX_CLIENT_ID, YEARS
 
 
 def _field_schema(f: schema.Field) -> dict[str, Any]:
@@ -35,11 +35,14 @@ def _field_schema(f: schema.Field) -> dict[str, Any]:
 
 def application_schema() -> dict[str, Any]:
     properties = {f.name: _field_schema(f) for f in schema.FIELDS}
-    properties[schema.ID_COLUMN] = {"type": "integer", "minimum": 0,
+    properties[schema.ID_COLUMN] = {"type": "integer", "minimum": 0, "maximum": MAX_CLIENT_ID,
                                     "description": "Client id (SK_ID_CURR), optional"}
     properties[APPLICATION_TIME] = {
         "type": "string", "format": "date-time",
-        "description": "The application's own time (UTC if no offset); drift windows use it",
+        # JSON Schema cannot bound a date-time; the year can be, as text
+        "pattern": "^(199[0-9]|20[0-9]{2})-",
+        "description": f"The application's own time (UTC if no offset), years "
+                       f"{YEARS[0]}-{YEARS[1]}; drift windows use it",
     }
     return {
         "type": "object",

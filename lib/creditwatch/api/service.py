@@ -8,7 +8,9 @@ records.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,10 +38,9 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
     record = {"occurred_at": datetime.now(UTC), "request_id": request_id, "endpoint": endpoint,
               "kind": kind, "http_status": status, "errors": errors,
               "payload_excerpt": excerpt(raw)}
-    try:
+    # The rejection is answered anyway; only its anomaly row cannot be kept then.
+    with contextlib.suppress(ApiError):
         _spool(state, "anomaly", [record])
-    except ApiError:
-        pass  # the rejection is answered anyway; its anomaly row is what cannot be kept
 
 
 def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: str,
@@ -94,7 +95,8 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
         results.append(result)
     _spool(state, "prediction", records)
     metrics = state.metrics
+    for decision, count in Counter(r["decision"] for r in results).items():
+        metrics.decisions.labels(decision).inc(count)
     for result in results:
-        metrics.decisions.labels(result["decision"]).inc()
         metrics.probability.observe(result["probability"])
     return results

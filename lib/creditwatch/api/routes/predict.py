@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from creditwatch.api.body import read_json
-from creditwatch.api.deps import ApiKeyDep, StateDep
+from creditwatch.api.deps import check_api_key, state_of
 from creditwatch.api.errors import ApiError, json_response
 from creditwatch.api.openapi import ERROR_RESPONSES, BatchOut, PredictionOut, request_body
 from creditwatch.api.service import score_rows
@@ -17,7 +17,7 @@ from creditwatch.api.service import score_rows
 
 def build_router(batch_max_size: int) -> APIRouter:
     """The scoring routes; the batch limit is part of the published request schema."""
-    router = APIRouter(tags=["scoring"], dependencies=[ApiKeyDep], responses=ERROR_RESPONSES)
+    router = APIRouter(tags=["scoring"], responses=ERROR_RESPONSES)
     router.post("/predict", response_model=PredictionOut,
                 openapi_extra=request_body(batch=False, max_items=1))(predict)
     router.post("/predict-batch", response_model=BatchOut,
@@ -25,9 +25,11 @@ def build_router(batch_max_size: int) -> APIRouter:
     return router
 
 
-async def predict(request: Request, state: StateDep) -> Response:
+async def predict(request: Request) -> Response:
     """Score one raw application."""
     started = time.perf_counter()
+    state = state_of(request)
+    check_api_key(request, state)
     body, _ = await read_json(request, state.settings.max_body_bytes)
     if not isinstance(body, dict):
         raise ApiError(422, "invalid application", "the body must be one JSON object",
@@ -38,9 +40,11 @@ async def predict(request: Request, state: StateDep) -> Response:
     return json_response(200, result)
 
 
-async def predict_batch(request: Request, state: StateDep) -> Response:
+async def predict_batch(request: Request) -> Response:
     """Score a list of raw applications; one result per application, in order."""
     started = time.perf_counter()
+    state = state_of(request)
+    check_api_key(request, state)
     body, _ = await read_json(request, state.settings.max_body_bytes)
     apps: Any = body.get("applications") if isinstance(body, dict) else None
     if not isinstance(body, dict) or set(body) != {"applications"} or not isinstance(apps, list):

@@ -1,0 +1,1 @@
+"""Pieces shared by every page: cached resources and data, the sidebar, page scaffolding."""

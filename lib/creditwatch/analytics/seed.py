@@ -1,0 +1,103 @@
+"""Scored synthetic traffic written straight to a store, for tests, benchmarks and demos.
+
+The applications come from the synthetic generator and are scored by a real ``Scorer``, so
+probabilities, decisions, confidence levels, data quality and the top feature values are
+what the API would have stored; only the timings are drawn (log-normal, like measured
+latencies) and the request times spread evenly over ``[start, end)``. A share of requests
+becomes anomalies (HTTP 422 with field errors, as the API records a rejected request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from creditwatch.analytics.tables import SEGMENTS
+from creditwatch.data.drift import DriftSpec
+from creditwatch.data.synth import generate
+from creditwatch.schema import FIELD_NAMES, ID_COLUMN
+from creditwatch.scoring import Scorer
+from creditwatch.store import Store
+
+# "compact" inputs keep only what the analytics read (1M full inputs are ~3.5 GB of JSON).
+COMPACT_FIELDS = (ID_COLUMN, "AMT_CREDIT", "AMT_INCOME_TOTAL", *SEGMENTS.values())
+
+
+@dataclass
+class SeedResult:
+    predictions: int = 0
+    anomalies: int = 0
+
+
+def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *,
+                   rng: np.random.Generator, prefix: str, top_k: int = 20,
+                   compact: bool = False) -> list[dict[str, Any]]:
+    """Prediction records for ``frame`` (synthetic applications) stamped at ``times``."""
+    scores = scorer.score(frame)
+    n = len(frame)
+    pre = rng.lognormal(np.log(0.4), 0.35, n)
+    inf = rng.lognormal(np.log(0.9), 0.30, n)
+    total = pre + inf + rng.lognormal(np.log(2.5), 0.6, n)
+    top = scorer.bundle.top_features(top_k) if top_k else []
+    index = [scorer.bundle.feature_names.index(name) for name in top]
+    values = scores.features[:, index] if top else None
+    fields = COMPACT_FIELDS if compact else (ID_COLUMN, *FIELD_NAMES)
+    inputs = frame[[c for c in fields if c in frame.columns]].to_dict("records")
+    decisions = scores.decisions
+    records = []
+    for i in range(n):
+        row = {k: v for k, v in inputs[i].items() if not (isinstance(v, float) and v != v)}
+        record: dict[str, Any] = {
+            "request_id": f"{prefix}-{i}", "received_at": times[i],
+            "application_time": times[i], "endpoint": "/predict",
+            "model_version": scores.model_version, "probability": float(scores.probability[i]),
+            "decision": str(decisions[i]), "threshold": scores.threshold,
+            "confidence": str(scores.confidence[i]),
+            "data_quality_score": float(scores.quality.score[i]),
+            "preprocessing_ms": float(pre[i]), "inference_ms": float(inf[i]),
+            "total_ms": float(total[i]), "http_status": 200, "inputs": row,
+        }
+        if values is not None:
+            record["features"] = {name: (None if v != v else float(v))
+                                  for name, v in zip(top, values[i], strict=True)}
+        records.append(record)
+    return records
+
+
+def anomaly_records(times: list[datetime], *, prefix: str) -> list[dict[str, Any]]:
+    """Rejected requests (422) with a field error each, alternating between two kinds."""
+    errors = ({"field": "AMT_CREDIT", "kind": "wrong_type", "message": "must be a number"},
+              {"field": "CODE_GENDER", "kind": "unknown_category",
+               "message": "must be one of ['F', 'M', 'XNA']"})
+    return [{"occurred_at": t, "request_id": f"{prefix}-bad-{i}", "endpoint": "/predict",
+             "kind": "validation", "http_status": 422, "errors": [errors[i % 2]],
+             "payload_excerpt": None} for i, t in enumerate(times)]
+
+
+def seed_store(store: Store, scorer: Scorer, n: int, *, start: datetime, end: datetime,
+               seed: int = 0, drift: DriftSpec | None = None, error_rate: float = 0.02,
+               batch: int = 5_000, top_k: int = 20, compact: bool = False,
+               prefix: str | None = None) -> SeedResult:
+    """Write ``n`` scored predictions spread over ``[start, end)`` (and about
+    ``error_rate * n`` anomalies) in batches; returns how many rows were written."""
+    rng = np.random.default_rng(seed)
+    span = (end - start).total_seconds()
+    prefix = prefix or f"seed{seed}"
+    result = SeedResult()
+    for first in range(0, n, batch):
+        size = min(batch, n - first)
+        frame = generate(size, seed * 1_000_003 + first, drift, id_start=100_002 + first)
+        offsets = (first + np.arange(size) + rng.random(size)) * span / n
+        times = [start + timedelta(seconds=float(s)) for s in offsets]
+        records = scored_records(scorer, frame, times, rng=rng, prefix=f"{prefix}-{first}",
+                                 top_k=top_k, compact=compact)
+        bad = np.flatnonzero(rng.random(size) < error_rate)
+        anomalies = anomaly_records([times[i] for i in bad], prefix=f"{prefix}-{first}")
+        counts = store.write_batch(predictions=records, anomalies=anomalies)
+        result.predictions += counts.predictions
+        result.anomalies += counts.anomalies
+    return result

@@ -1,0 +1,109 @@
+"""``creditwatch report run``: the notebooks as a scheduled, archived report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from creditwatch.cli.common import console, err_console, guarded
+from creditwatch.config import get_settings
+
+report_app = typer.Typer(help="Run the report notebooks with papermill; archive them as HTML.",
+                         no_args_is_help=True)
+
+
+@report_app.command("run")
+def run(
+    notebooks: str = typer.Option("01,03", "--notebooks", "-n",
+                                  help="Notebooks by number or name, comma-separated (02 sends traffic)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="A parameter, key=value (repeatable)."),
+    params_file: Path | None = typer.Option(None, "--params-file", help="YAML mapping of parameters."),
+    every: str | None = typer.Option(None, "--every",
+                                     help="Run now, then every interval (1d, 6h, 30m) until Ctrl-C."),
+    runs: int | None = typer.Option(None, "--runs", min=1, help="With --every: stop after N runs."),
+    reports_dir: Path | None = typer.Option(None, "--reports-dir",
+                                            help="Default: the configured reports folder."),
+    timeout: float = typer.Option(1800.0, "--timeout", help="Seconds allowed per notebook cell."),
+) -> None:
+    """Execute the notebooks into reports/runs/<UTC time>/ and update reports/index.html.
+
+    Exit code 1 when a notebook failed (its partial output is kept), 2 on bad options."""
+    code = _run(notebooks, param, params_file, every, runs, reports_dir, timeout)
+    if code:
+        raise typer.Exit(code)
+
+
+@guarded
+def _run(selection: str, pairs: list[str], params_file: Path | None, every: str | None,
+         runs: int | None, reports_dir: Path | None, timeout: float) -> int:
+    from creditwatch.reports import parse_params, run_every, select_notebooks
+    from creditwatch.simulate.schedule import parse_interval
+
+    settings = get_settings()
+    chosen = select_notebooks(settings.root / "notebooks", selection)
+    params = parse_params(pairs, params_file)
+    folder = reports_dir or settings.reports
+    interval = parse_interval(every)
+    if interval is None:
+        return _once(chosen, params, folder, timeout)
+    console.print(f"running {', '.join(p.stem for p in chosen)} every {every} (Ctrl-C stops)")
+    return run_every(interval, lambda: _once(chosen, params, folder, timeout), runs=runs,
+                     on_wait=lambda s: console.print(f"next run in {s / 3600:.2f} h"))
+
+
+def _once(chosen: list[Path], params: dict[str, object], folder: Path, timeout: float) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from creditwatch.reports import run_report
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err_console) as bar:
+        task = bar.add_task("report", total=len(chosen))
+
+        def step(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"running {name}" if name else "done")
+
+        result = run_report(chosen, params, reports_dir=folder, timeout_s=timeout, progress=step)
+    table = Table(title=f"report run {result.run_id}: {result.status}")
+    for column in ("notebook", "status", "seconds", "html", "error"):
+        table.add_column(column)
+    for nb in result.notebooks:
+        style = "green" if nb.status == "ok" else "red"
+        table.add_row(nb.name, f"[{style}]{nb.status}[/]", f"{nb.seconds:.1f}", nb.html or "-",
+                      (nb.error or "")[:120])
+    console.print(table)
+    console.print(f"run folder: {result.folder}")
+    console.print(f"index: {folder / 'index.html'}")
+    return 0 if result.ok else 1
+
+
+@report_app.command("list")
+def list_runs(reports_dir: Path | None = typer.Option(None, "--reports-dir")) -> None:
+    """List the archived runs, newest first (and rebuild reports/index.html)."""
+    from creditwatch.reports.index import read_runs, write_index
+
+    folder = reports_dir or get_settings().reports
+    table = Table(title=str(folder / "runs"))
+    for column in ("run", "status", "seconds", "notebooks"):
+        table.add_column(column)
+    for run in read_runs(folder):
+        seconds = run.get("seconds")
+        table.add_row(run["_folder"], str(run.get("status")),
+                      "-" if seconds is None else f"{seconds:.1f}",
+                      ", ".join(f"{n['name']} ({n['status']})" for n in run.get("notebooks", [])))
+    console.print(table)
+    console.print(f"index: {write_index(folder)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,115 @@
+"""The data each dashboard page shows, one function per page, all from the analytics layer.
+
+The app caches these calls (``st.cache_data``) and the benchmark times exactly them, first
+and repeated, so "a page's data" means the same thing in both places. Nothing here computes
+a statistic: every figure comes from ``creditwatch.analytics`` or the store's drift history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from creditwatch.analytics import NAMED, Analytics
+from creditwatch.drift.result import features_frame
+
+PERIODS: tuple[str, ...] = NAMED  # "24h", "7d", "30d", "all"
+PERIOD_LABELS = {"24h": "Last 24 h", "7d": "Last 7 days", "30d": "Last 30 days",
+                 "all": "All time"}
+RECENT_ALERTS = "7d"  # what "alerts fired recently" covers on the Home page
+SLOWEST = 10
+LATEST_ANOMALIES = 20
+
+
+@dataclass(frozen=True)
+class HomeData:
+    kpis: dict[str, Any]  # all time
+    kpis_24h: dict[str, Any]
+    latest_drift: dict[str, Any] | None
+    alerts: pd.DataFrame  # fired in RECENT_ALERTS, newest first
+    volume: pd.DataFrame  # traffic of the last RECENT_ALERTS
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    kpis: dict[str, Any]
+    decisions: pd.DataFrame
+    volume: pd.DataFrame  # per hour (the guide's traffic chart)
+    histogram: pd.DataFrame
+    confidence: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PerformanceData:
+    kpis: dict[str, Any]
+    latency: pd.DataFrame  # per stage: quartiles and whiskers
+    latency_over_time: pd.DataFrame
+    slowest: pd.DataFrame
+    statuses: pd.DataFrame
+    anomalies: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class BusinessData:
+    kpis: dict[str, Any]
+    decisions: pd.DataFrame
+    amounts: pd.DataFrame
+    by_amount: pd.DataFrame
+    by_segment: pd.DataFrame
+    cost: dict[str, Any] | None  # None without the model's costs
+
+
+@dataclass(frozen=True)
+class DriftData:
+    history: pd.DataFrame  # one row per checked window (its latest report)
+    latest: dict[str, Any] | None
+
+
+def home(a: Analytics) -> HomeData:
+    return HomeData(a.kpis("all"), a.kpis("24h"), a.latest_drift(), a.alerts(RECENT_ALERTS),
+                    a.volume(RECENT_ALERTS))
+
+
+def overview(a: Analytics, period: str) -> OverviewData:
+    return OverviewData(a.kpis(period), a.decisions(period), a.volume(period, "hour"),
+                        a.probability_histogram(period), a.confidence_levels(period))
+
+
+def performance(a: Analytics, period: str) -> PerformanceData:
+    return PerformanceData(a.kpis(period), a.latency_summary(period),
+                           a.latency_over_time(period), a.slowest_requests(period, SLOWEST),
+                           a.http_status_counts(period),
+                           a.latest_anomalies(period, LATEST_ANOMALIES))
+
+
+def business(a: Analytics, period: str, costs: tuple[float, float] | None) -> BusinessData:
+    """``costs``: the model bundle's (cost_fn, cost_fp); the expected cost needs them."""
+    cost = None
+    if costs is not None:
+        cost = a.expected_cost(period, cost_fn=costs[0], cost_fp=costs[1])
+    return BusinessData(a.kpis(period), a.decisions(period), a.amount_histogram(period),
+                        a.decisions_by_amount(period), a.approval_by_segment(period), cost)
+
+
+def drift(a: Analytics) -> DriftData:
+    return DriftData(a.drift_history("all"), a.latest_drift())
+
+
+def drift_details(a: Analytics, report_id: int) -> pd.DataFrame:
+    """The per-feature rows of one stored drift report (test, statistic, corrected p-value,
+    effect size, drifted...), drifted and most important first; empty when it has none."""
+    report = a.store.get_drift_report(report_id)
+    records = (report or {}).get("details") or []
+    frame = features_frame(records)
+    return frame.sort_values(["drifted", "importance", "feature"],
+                             ascending=[False, False, True], na_position="last",
+                             ignore_index=True)
+
+
+def feature_distribution(a: Analytics, feature: str, start: datetime,
+                         end: datetime) -> pd.DataFrame:
+    """Reference against one drift window (application time) for one feature."""
+    return a.feature_distribution(feature, (start, end))

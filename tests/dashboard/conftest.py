@@ -1,0 +1,146 @@
+"""Fixtures of the dashboard tests: seeded project folders, the dashboard as a real
+``streamlit run`` process, and headless Chromium (Debian's, driven by Playwright).
+
+Everything started here is stopped at teardown (SIGTERM, then SIGKILL), so nothing is left
+running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from creditwatch.config import Settings
+from creditwatch.model.bundle import ModelBundle
+from creditwatch.store import Store
+from tests.dashboard import seeding
+from tests.plugins.api_server import ApiServer, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 60.0
+UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
+
+
+class Dashboard:
+    """``creditwatch dashboard`` (which runs streamlit) on a free port, in its own process
+    group and environment."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = root / "dashboard.log"
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith("CREDITWATCH_") and k != "DATABASE_URL"}
+        self.env = {**base, "CREDITWATCH_ROOT": str(root), "PYTHONUNBUFFERED": "1", **env}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Dashboard:
+        cmd = [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
+               "--port", str(self.port), "--host", "127.0.0.1"]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/_stcore/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy in {START_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+def wait_stored(store: Store, predictions: int, anomalies: int, timeout: float = 30.0) -> None:
+    """Wait until the API's background writer has shipped everything to the store."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (store.count_predictions() >= predictions
+                and len(store.read_anomalies()) >= anomalies):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the API did not store {predictions} predictions in {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def live_stack(tmp_path_factory: pytest.TempPathFactory, bundle_dir: Path,
+               bundle: ModelBundle) -> Iterator[dict[str, Any]]:
+    """A real API (``creditwatch serve``) on a seeded embedded store, and the dashboard
+    pointed at the same project folder and API."""
+    root = tmp_path_factory.mktemp("live")
+    api = ApiServer(root, bundle_dir, database_url=None, api_key=None, env={})
+    dashboard = None
+    try:
+        api.start()
+        settings = api.settings()
+        store = api.store()
+        backfilled = seeding.backfill(store, bundle, settings)
+        sent = seeding.seed_over_http(api.url)
+        wait_stored(store, backfilled + sent.accepted, sent.rejected)
+        seeding.drift_and_alerts(store, bundle, settings)
+        dashboard = Dashboard(root, {"CREDITWATCH_API_URL": api.url,
+                                     "CREDITWATCH_ARTIFACTS_DIR": str(root / "artifacts")})
+        dashboard.start()
+        yield {"api": api, "dashboard": dashboard, "store": store, "settings": settings}
+        store.close()
+    finally:
+        if dashboard is not None:
+            dashboard.stop()
+        api.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium; skipped locally when absent, a failure under CI."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} missing: `make system-deps` installs it"
+        if Settings().ci:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def seeded_root(tmp_path: Path, bundle_dir: Path) -> Path:
+    """A project folder with the model bundle and an empty embedded store location."""
+    seeding.project_root(tmp_path, bundle_dir)
+    return tmp_path
+
+
+def copy_bundle(root: Path, bundle_dir: Path) -> None:
+    shutil.copytree(bundle_dir, root / "artifacts" / "model", dirs_exist_ok=True)

@@ -1,0 +1,244 @@
+"""The real scoring API as a subprocess (``creditwatch serve``), for persistence and fault tests.
+
+* ``api_server_factory(database_url=None, api_key=None, **env)``: a started server on a free
+  port, rooted in a fresh temporary project folder whose ``artifacts/model`` is a copy of the
+  session bundle; ``database_url=None`` means the embedded SQLite store.
+* ``api_server``: one such server on the embedded store.
+* ``inproc_api`` / ``inproc_api_factory``: the same app in-process behind a TestClient
+  (lifespan running), for request/response behaviour; ``flush()`` ships its spool.
+
+Each server can be stopped (SIGTERM: the API flushes its spool; SIGKILL after a timeout),
+killed (SIGKILL: nothing flushed) and restarted on the same port and folder. Every server a
+test started is stopped at teardown, so nothing is left running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from creditwatch.api import create_app
+from creditwatch.api.state import ApiState
+from creditwatch.config import Settings
+from creditwatch.model.bundle import ModelBundle
+from creditwatch.scoring import Scorer
+from creditwatch.store import Store, upgrade
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 90.0
+STOP_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ApiServer:
+    """One API process at a time on a fixed port and project folder."""
+
+    def __init__(self, root: Path, bundle_dir: Path, *, database_url: str | None,
+                 api_key: str | None, env: dict[str, str]) -> None:
+        self.root = root
+        self.database_url = database_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = root / "server.log"
+        artifacts = root / "artifacts"
+        shutil.copytree(bundle_dir, artifacts / "model")
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith("CREDITWATCH_") and k != "DATABASE_URL"}
+        self.env = {**base, "CREDITWATCH_ROOT": str(root),
+                    "CREDITWATCH_ARTIFACTS_DIR": str(artifacts), "PYTHONUNBUFFERED": "1", **env}
+        if database_url is not None:
+            self.env["DATABASE_URL"] = database_url
+        if api_key is not None:
+            self.env["CREDITWATCH_API_KEY"] = api_key
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    # --- lifecycle
+    def start(self) -> ApiServer:
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        cmd = [sys.executable, "-m", "creditwatch.cli.main", "serve",
+               "--host", "127.0.0.1", "--port", str(self.port)]
+        with open(self.log_path, "ab") as log:
+            # cwd: the temporary root, so no .env of the checkout is read
+            self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self.starts += 1
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"API exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f"API not healthy after {START_TIMEOUT_S} s:\n{self.log_tail()}")
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> bool:
+        """SIGTERM (graceful: the spool is flushed), SIGKILL if it does not end in time.
+        True when the process ended by itself (uvicorn re-raises SIGTERM once shut down,
+        so that exit status counts as graceful too)."""
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return True
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout) in (0, -signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies at once, whatever it was doing."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+
+    def restart(self) -> ApiServer:
+        self.stop()
+        return self.start()
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # --- what tests look at
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
+
+    def settings(self) -> Settings:
+        return Settings(root=self.root, database_url=self.database_url)
+
+    def store(self) -> Store:
+        return Store.from_settings(self.settings())
+
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text(errors="replace").splitlines()
+
+    def log_tail(self, n: int = 40) -> str:
+        return "\n".join(self.log_lines()[-n:]) if self.log_path.exists() else ""
+
+    def spool_files(self) -> list[Path]:
+        return sorted(self.settings().spool_dir.glob("*"))
+
+
+class ApiServerFactory(Protocol):
+    def __call__(self, *, database_url: str | None = None, api_key: str | None = None,
+                 **env: str) -> ApiServer: ...
+
+
+@pytest.fixture
+def api_server_factory(tmp_path_factory: pytest.TempPathFactory,
+                       bundle_dir: Path) -> Iterator[ApiServerFactory]:
+    """Start real API processes; all of them are stopped at teardown."""
+    servers: list[ApiServer] = []
+
+    def make(*, database_url: str | None = None, api_key: str | None = None,
+             **env: str) -> ApiServer:
+        server = ApiServer(tmp_path_factory.mktemp("api"), bundle_dir,
+                           database_url=database_url, api_key=api_key, env=env)
+        servers.append(server)
+        return server.start()
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def api_server(api_server_factory: ApiServerFactory) -> ApiServer:
+    """The real API on the embedded SQLite store."""
+    return api_server_factory()
+
+
+# --- the same app in-process (TestClient), for pure request/response behaviour
+
+
+class InProcessApi:
+    """``create_app`` behind a TestClient (lifespan running) on its own embedded store."""
+
+    def __init__(self, settings: Settings, scorer: Scorer) -> None:
+        self.settings = settings
+        self.app = create_app(settings, scorer)
+        self.client = TestClient(self.app, raise_server_exceptions=False)
+
+    @property
+    def state(self) -> ApiState:
+        state: ApiState = self.app.state.creditwatch
+        return state
+
+    def flush(self) -> Store:
+        """Ship everything spooled so far to the store, and return the store."""
+        assert self.state.writer.flush(), "spool not flushed"
+        return self.state.store
+
+    def anomalies(self, request_id: str) -> pd.DataFrame:
+        frame = self.flush().read_anomalies()
+        return frame[frame["request_id"] == request_id]
+
+    def predictions(self, request_id_prefix: str) -> pd.DataFrame:
+        frame = self.flush().read_predictions()
+        return frame[frame["request_id"].str.startswith(request_id_prefix)]
+
+
+class InProcessApiFactory(Protocol):
+    def __call__(self, **settings: Any) -> InProcessApi: ...
+
+
+@pytest.fixture(scope="module")
+def inproc_api_factory(tmp_path_factory: pytest.TempPathFactory,
+                       bundle: ModelBundle) -> Iterator[InProcessApiFactory]:
+    """In-process APIs with Settings overrides (api_key, batch_max_size, ...), each on a new
+    project folder and embedded store; closed (spool flushed) at the end of the module."""
+    opened: list[InProcessApi] = []
+
+    def make(**overrides: Any) -> InProcessApi:
+        settings = Settings(root=tmp_path_factory.mktemp("inproc"), database_url=None,
+                            **overrides)
+        api = InProcessApi(settings, Scorer(bundle, settings))
+        api.client.__enter__()  # runs the lifespan: writer started
+        opened.append(api)
+        return api
+
+    yield make
+    for api in opened:
+        api.client.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def inproc_api(inproc_api_factory: InProcessApiFactory) -> InProcessApi:
+    """The API in-process with default settings, shared by a test module."""
+    return inproc_api_factory()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def server_database_url(request: pytest.FixtureRequest) -> str | None:
+    """DATABASE_URL for a real API: None (embedded SQLite), or a new migrated PostgreSQL
+    database made for this test."""
+    if request.param == "sqlite":
+        return None
+    url = str(request.getfixturevalue("pg_fresh_url"))
+    upgrade(url)
+    return url
