@@ -164,6 +164,10 @@ def run_case(name: str, ref: pd.DataFrame, cur: pd.DataFrame, kinds: dict[str, s
             "analyzed": ours.n_features_analyzed, "drifted": ours.n_features_drifted}
 
 
+def _ratio(x: float) -> str:
+    return f"{x:.2g}x" if x < 1 else f"{x:.1f}x" if x < 10 else f"{x:.0f}x"
+
+
 def report(results: list[dict[str, object]]) -> str:
     lines = []
     for res in results:
@@ -180,8 +184,9 @@ def report(results: list[dict[str, object]]) -> str:
         for k in ("Evidently", "scipy loop", "compare", "Reference.compare", "Reference fit"):
             if k not in med:
                 continue
-            vs_scipy = f"{med['scipy loop'] / med[k]:.1f}x, {best['scipy loop'] / best[k]:.1f}x"
-            vs_ev = f"{med['Evidently'] / med[k]:.0f}x" if "Evidently" in med else "-"
+            vs_scipy = (f"{_ratio(med['scipy loop'] / med[k])}, "
+                        f"{_ratio(best['scipy loop'] / best[k])}")
+            vs_ev = _ratio(med["Evidently"] / med[k]) if "Evidently" in med else "-"
             lines.append(f"| {k} | {med[k]:.3f} s | {best[k]:.3f} s | {n[k]} | {vs_scipy} "
                          f"| {vs_ev} |")
         goals = [("Reference.compare >= 5x scipy loop", med["scipy loop"] / med[

@@ -142,6 +142,24 @@ def _alerts(settings: Settings) -> None:
         console.print(table)
 
 
+def _dashboard(settings: Settings) -> None:
+    from creditwatch.services import Service, free_port
+
+    port = free_port(settings.dashboard_port)
+    url = f"http://127.0.0.1:{port}"
+    console.rule("9. monitoring dashboard")
+    board = Service("dashboard", [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
+                                  "--port", str(port)],
+                    f"{url}/_stcore/health", env={"CREDITWATCH_ROOT": str(settings.root)},
+                    cwd=settings.root, log_path=settings.data / "logs" / "dashboard.log")
+    with board.start():
+        console.print(f"[bold]dashboard: {url}[/]  (open it in a browser; Ctrl-C to stop)")
+        try:
+            board.wait()
+        except KeyboardInterrupt:
+            console.print("stopping the dashboard")
+
+
 @guarded
 def _demo(rows: int, seed: int, dashboard: bool) -> None:
     settings = get_settings()
@@ -152,6 +170,8 @@ def _demo(rows: int, seed: int, dashboard: bool) -> None:
     _alerts(settings)
     elapsed = datetime.now(UTC) - started
     console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
+    if dashboard:
+        _dashboard(settings)
 
 
 def register(app: typer.Typer) -> None:

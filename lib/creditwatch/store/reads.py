@@ -89,10 +89,10 @@ class ReadsMixin(StoreBase):
             stmt = stmt.where(PREDICTIONS.c.id.in_(bindparam("ids", expanding=True)))
         with self.engine.connect() as conn:
             rows = conn.execute(stmt, {"ids": list(ids)} if ids is not None else {}).all()
-        ids = pd.Index([r[0] for r in rows], name="prediction_id")
+        index = pd.Index([r[0] for r in rows], name="prediction_id")
         texts = [r[1] for r in rows]
         frame = decode_inputs(texts, names)
-        frame.index = ids
+        frame.index = index
         return frame
 
     def prediction_ids(
