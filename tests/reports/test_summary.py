@@ -20,7 +20,7 @@ def test_summary_reports_the_figures_and_what_needs_attention(seeded_analytics: 
     assert f"{kpis['total_predictions']:,} predictions" in text
     assert f"Error rate {kpis['error_rate']:.1%}: warn" in text
     assert "ALERT, 42 of 100 features drifted (42.0%)" in text
-    assert "2 alert(s) fired in the period" in text
+    assert "3 alert(s) fired in the period" in text
     assert "attention needed on error rate" in text and "data drift" in text
     table = kpi_table(kpis, a.settings)
     assert table.loc["Error rate", "status"] == "warn"

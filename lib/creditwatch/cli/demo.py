@@ -142,6 +142,17 @@ def _alerts(settings: Settings) -> None:
         console.print(table)
 
 
+def _report(settings: Settings) -> None:
+    from creditwatch.reports import DEFAULT_NOTEBOOKS, run_report, select_notebooks
+
+    console.rule("8. monitoring report (papermill: notebooks 01 and 03)")
+    with console.status("executing the notebooks"):
+        chosen = select_notebooks(settings.root / "notebooks", DEFAULT_NOTEBOOKS)
+        run = run_report(chosen, {}, reports_dir=settings.reports)
+    console.print(f"report run {run.status}: {run.folder}")
+    console.print(f"[bold]all runs: {settings.reports / 'index.html'}[/]")
+
+
 def _dashboard(settings: Settings) -> None:
     from creditwatch.services import Service, free_port
 
@@ -168,6 +179,7 @@ def _demo(rows: int, seed: int, dashboard: bool) -> None:
     _traffic(settings, seed)
     _drift(settings)
     _alerts(settings)
+    _report(settings)
     elapsed = datetime.now(UTC) - started
     console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
     if dashboard:
