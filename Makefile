@@ -43,8 +43,15 @@ lint: install
 	$(VENV)/bin/ruff check lib tests benchmarks
 	$(VENV)/bin/mypy
 
+# Each benchmark compares its contenders side by side in one run and rewrites its own
+# section of benchmarks/RESULTS.md. The PostgreSQL ones use TEST_DATABASE_URL's server.
+BENCHMARKS := bench_scoring bench_store bench_api bench_drift bench_drift_history \
+              bench_analytics bench_dashboard
 bench: install
-	$(PY) benchmarks/run_all.py
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
+
+bench-%: install
+	$(PY) benchmarks/bench_$*.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _common import write_section
 from sqlalchemy import text
 
 from creditwatch.analytics import Analytics
@@ -45,6 +44,8 @@ from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.reports import run_report, select_notebooks
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin
+
+from _common import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIODS = ("24h", "7d", "30d")

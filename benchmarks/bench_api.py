@@ -29,8 +29,6 @@ from typing import Any
 
 import httpx
 import orjson
-from _common import write_section
-from _load import LoadResult, post, run_load
 
 from creditwatch.config import Settings
 from creditwatch.data.synth import generate
@@ -38,6 +36,9 @@ from creditwatch.model.bundle import load_bundle, save_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.schema import FIELD_NAMES, ID_COLUMN
 from creditwatch.store import Store, pgadmin, upgrade
+
+from _common import write_section
+from _load import LoadResult, post, run_load
 
 HERE = Path(__file__).resolve().parent
 GOALS = {"ratio": 0.40, "p50_c1_ms": 2.0, "batch_p50_ms": 150.0}

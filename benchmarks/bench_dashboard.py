@@ -30,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from _common import write_section
 from bench_analytics import seed, train_bundle
 
 from creditwatch.analytics import Analytics
@@ -41,6 +40,8 @@ from creditwatch.drift.monitor import DriftMonitor
 from creditwatch.model.bundle import load_bundle
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin
+
+from _common import write_section
 
 REPEAT = 5
 GOAL_S = 1.0

@@ -42,12 +42,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported
 
 import numpy as np
 import pandas as pd
-from _common import write_section
 from scipy import stats
 
 from creditwatch.data.synth import generate
 from creditwatch.drift import Reference, compare
 from creditwatch.schema import FIELDS
+
+from _common import write_section
 
 COMMAND = ".venv/bin/python benchmarks/bench_drift.py"
 

@@ -21,8 +21,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import write_section
-
 from creditwatch.analytics.seed import seed_store
 from creditwatch.config import Settings
 from creditwatch.data.drift import DriftSpec
@@ -32,6 +30,8 @@ from creditwatch.drift.monitor import DriftMonitor
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin, upgrade
+
+from _common import write_section
 
 
 def main() -> None:
@@ -92,8 +92,8 @@ def main() -> None:
         ])
         print(body)
         write_section("bench_drift_history",
-                      f"make bench-drift-history  (= .venv/bin/python benchmarks/bench_drift_history.py "
-                      f"--rows {args.rows} --store {args.store})", body)
+                      f".venv/bin/python benchmarks/bench_drift_history.py --rows {args.rows} "
+                      f"--store {args.store}", body)
         store.close()
     finally:
         if args.store == "pg":

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import median_time, write_section
 from creditwatch.config import Settings
 from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.scoring import Scorer
+
+from _common import median_time, write_section
 
 
 def _bundle(path: Path | None, settings: Settings) -> ModelBundle:
@@ -99,7 +100,7 @@ def main() -> None:
         lines.append(f"| {n:,} | {rb:,.0f} | {rs:,.0f} | {rs / rb:.2f} | {cell_c} | {cell_r} | {cell_d} |")
     text = "\n".join(lines)
     print(text)
-    write_section("bench_scoring", "make bench-scoring  (= .venv/bin/python benchmarks/bench_scoring.py)",
+    write_section("bench_scoring", ".venv/bin/python benchmarks/bench_scoring.py",
                   text)
 
 

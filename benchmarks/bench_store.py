@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import write_section
 
 from creditwatch.config import Settings
 from creditwatch.data.synth import generate
 from creditwatch.schema import FIELD_NAMES, NUMERIC_FIELDS
 from creditwatch.store import Store, pgadmin
+
+from _common import write_section
 
 BATCH = 1000
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from creditwatch.analytics import AMOUNT_BANDS, SEGMENTS, Analytics
+
 from tests.analytics import oracle
 
 

@@ -8,6 +8,7 @@ import pytest
 from creditwatch.analytics import Analytics
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.schema import FIELD_BY_NAME
+
 from tests.plugins.seeded import NOW
 
 

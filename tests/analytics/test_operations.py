@@ -10,6 +10,7 @@ import pytest
 
 from creditwatch.analytics import Analytics
 from creditwatch.analytics.operations import field_errors
+
 from tests.analytics import oracle
 from tests.plugins.seeded import NOW
 

@@ -14,6 +14,7 @@ from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store
 from creditwatch.store.models import PREDICTIONS
+
 from tests.plugins.seeded import NOW
 
 

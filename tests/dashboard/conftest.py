@@ -23,6 +23,7 @@ import pytest
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.store import Store
+
 from tests.dashboard import seeding
 from tests.plugins.api_server import ApiServer, free_port
 

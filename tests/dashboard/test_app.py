@@ -16,6 +16,7 @@ from creditwatch.analytics import Analytics
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.store import Store, pgadmin, upgrade
+
 from tests.dashboard import seeding
 from tests.dashboard.conftest import UNREACHABLE_PG, copy_bundle
 from tests.plugins.postgres import STORES

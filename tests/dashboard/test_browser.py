@@ -12,6 +12,7 @@ import pytest
 from creditwatch.analytics import Analytics
 from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS
 from creditwatch.model.bundle import ModelBundle
+
 from tests.dashboard import seeding
 from tests.dashboard.conftest import Dashboard
 

@@ -11,6 +11,7 @@ import pytest
 from creditwatch.data import DriftSpec, generate, load_applications, write_applications
 from creditwatch.errors import CreditwatchError, DataFileError, DataValidationError
 from creditwatch.schema import FIELDS, ID_COLUMN, TARGET_COLUMN
+
 from tests.plugins.paths import FIXTURES
 
 TRAIN = FIXTURES / "application_train_sample.csv"

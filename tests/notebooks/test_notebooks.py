@@ -14,6 +14,7 @@ from creditwatch.model.bundle import ModelBundle
 from creditwatch.reports import run_report, select_notebooks
 from creditwatch.reports.export import remote_scripts
 from creditwatch.store import Store, pgadmin, upgrade
+
 from tests.plugins.postgres import STORES
 from tests.plugins.seeded import NOW, seed_monitoring
 

@@ -22,6 +22,7 @@ from creditwatch.data.drift import DriftSpec
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin, upgrade
+
 from tests.plugins.postgres import STORES
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -17,6 +17,7 @@ from creditwatch.reports.export import remote_scripts
 from creditwatch.reports.index import read_runs, write_index, write_manifest
 from creditwatch.reports.runner import mask
 from creditwatch.store import Store
+
 from tests.plugins.seeded import NOW, seed_monitoring
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"

@@ -85,6 +85,7 @@ def test_sentinel_is_not_out_of_range(scorer: Scorer, apps: pd.DataFrame) -> Non
 def test_real_format_fixture_loads_and_scores(scorer: Scorer) -> None:
     """The handwritten rows in the real Kaggle format load, validate and score."""
     from creditwatch.data.loader import load_applications
+
     from tests.plugins.paths import FIXTURES
 
     for name in ("application_train_sample.csv", "application_test_sample.csv"):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from creditwatch.store import Store
+
 from tests.store.records import T0, prediction
 
 BATCHES, BATCH = 10, 200

@@ -13,6 +13,7 @@ from sqlalchemy.pool import QueuePool
 from creditwatch.config import Settings
 from creditwatch.store import Store, is_transient, pgadmin
 from creditwatch.store.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine
+
 from tests.store.records import T0, prediction
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from creditwatch.store import Store, WriteCounts, is_transient
 from creditwatch.store.models import PAYLOAD_EXCERPT_MAX
+
 from tests.store.records import T0, prediction
 
 

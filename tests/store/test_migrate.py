@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from creditwatch.store import Store, StoreSchemaError, head_revision, upgrade
 from creditwatch.store.engine import make_engine
 from creditwatch.store.models import Base
+
 from tests.store.records import T0
 
 TABLES = {
@@ -118,7 +119,7 @@ def test_concurrent_first_use_of_a_new_embedded_store(tmp_path: Path) -> None:
     def open_store() -> None:
         try:
             Store(url).close()
-        except BaseException as exc:  # collected and asserted below
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=open_store) for _ in range(4)]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from creditwatch.store import Store
+
 from tests.store.records import T0
 
 DAY = timedelta(days=1)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from creditwatch.store import Store
+
 from tests.store.records import T0, prediction
 
 PARIS = timezone(timedelta(hours=2))
