@@ -12,6 +12,7 @@ import pytest
 from creditwatch import schema
 from creditwatch.data.loader import load_applications
 from creditwatch.model.bundle import ModelBundle
+
 from tests.api.applications import applications, complete_application, to_json_rows
 from tests.plugins.api_server import InProcessApi, InProcessApiFactory
 from tests.plugins.paths import FIXTURES

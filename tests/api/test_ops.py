@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 
 from creditwatch.model.bundle import ModelBundle
+
 from tests.api.applications import applications
 from tests.plugins.api_server import InProcessApi, InProcessApiFactory
 

@@ -8,6 +8,7 @@ import pytest
 from creditwatch import schema
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
+
 from tests.api.applications import applications, complete_application
 from tests.plugins.api_server import InProcessApi
 

@@ -13,6 +13,7 @@ import pytest
 from creditwatch import schema
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
+
 from tests.api.applications import applications
 from tests.plugins.api_server import ApiServerFactory
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from creditwatch.persistence.spool import Spool, encode_record
 from creditwatch.store import Store
+
 from tests.store.records import T0, prediction
 
 

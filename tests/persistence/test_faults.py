@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from creditwatch.store import Store, pgadmin, upgrade
+
 from tests.persistence.traffic import Traffic
 from tests.plugins.api_server import ApiServer, ApiServerFactory
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from creditwatch.persistence import BackgroundWriter, Spool
 from creditwatch.store import Store, pgadmin
+
 from tests.plugins.api_server import CHECKOUT
 from tests.store.records import T0, prediction
 
