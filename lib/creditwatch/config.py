@@ -82,7 +82,9 @@ class Settings(BaseSettings):
     # Request bodies larger than this are refused with 413 before being parsed.
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     spool_dir_override: Path | None = Field(None, validation_alias="CREDITWATCH_SPOOL_DIR")
-    writer_interval_s: float = Field(0.05, gt=0)  # how often the writer ships spooled records
+    # How often the writer ships spooled records: bigger batches cost the writer less CPU
+    # per prediction (measured 183 -> 159 µs from 0.05 s to 0.2 s), and the GIL it holds.
+    writer_interval_s: float = Field(0.2, gt=0)
     log_level: str = "INFO"
     api_url: str = "http://127.0.0.1:8000"  # where clients (simulator, dashboard) find the API
 

@@ -260,3 +260,16 @@ def test_feature_names_with_control_characters_round_trip(store: Store) -> None:
     store.write_predictions([prediction(T0, features=names)])
     frame = store.read_feature_values()
     assert dict(zip(frame["feature"], frame["value"], strict=True)) == names
+
+
+def test_feature_values_on_whole_seconds_stay_in_their_window(store) -> None:  # type: ignore[no-untyped-def]
+    """Feature rows stamped on a whole second are found by a window starting at that second."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.store.records import prediction
+
+    t = datetime(2026, 4, 1, 12, tzinfo=UTC)
+    store.write_predictions([prediction(t, request_id="whole"),
+                             prediction(t + timedelta(microseconds=5), request_id="frac")])
+    found = store.read_feature_values(t, t + timedelta(seconds=1))
+    assert len(found) == 6

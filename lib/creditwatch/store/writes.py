@@ -97,7 +97,11 @@ class WritesMixin(StoreBase):
             return len(inserted), 0
         # Twenty rows per prediction: bind each prediction's time once and hand plain tuples
         # to the driver, instead of converting 20 000 timestamps per 1000 predictions.
-        bind = FEATURE_VALUES.c.application_time.type.bind_processor(conn.dialect)
+        # The dialect's implementation (not the decorator itself) holds SQLite's fixed-width
+        # text format; the decorator's processor left whole seconds without ".000000", and
+        # such rows fell out of text-compared time windows.
+        time_type = FEATURE_VALUES.c.application_time.type
+        bind = time_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         times = {row["request_id"]: row["application_time"] for row in rows}
         feature_rows = []
         for pid, rid in inserted:
