@@ -145,3 +145,16 @@ def seeded_root(tmp_path: Path, bundle_dir: Path) -> Path:
 
 def copy_bundle(root: Path, bundle_dir: Path) -> None:
     shutil.copytree(bundle_dir, root / "artifacts" / "model", dirs_exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """AppTest runs the app as ``__main__`` and leaves it in sys.modules; later tests that
+    spawn processes (multiprocessing re-imports ``__main__``) would then run the app.
+    Restore the real one after each dashboard test."""
+    main = sys.modules["__main__"]
+    main_file = getattr(main, "__file__", None)
+    yield
+    sys.modules["__main__"] = main
+    if main_file is not None:
+        main.__file__ = main_file
