@@ -55,7 +55,7 @@ def derive(raw: np.ndarray) -> np.ndarray:
     present = ext == ext  # NaN != NaN
     count = present.sum(axis=1)
     derived = out[:, width:]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ext_mean = np.where(present, ext, 0.0).sum(axis=1) / count
         centred = np.where(present, ext - ext_mean[:, None], 0.0)
         derived[:, 0] = anom
