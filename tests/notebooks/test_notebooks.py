@@ -13,10 +13,10 @@ import pytest
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.reports import run_report, select_notebooks
 from creditwatch.reports.export import remote_scripts
-from creditwatch.store import Store, pgadmin, upgrade
+from creditwatch.store import Store
 
 from tests.plugins.postgres import STORES
-from tests.plugins.seeded import NOW, seed_monitoring
+from tests.plugins.seeded import NOW, seeded_url
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 EXPECTED = ["01_drift_analysis", "02_traffic_simulation", "03_monitoring_report"]
@@ -52,22 +52,8 @@ def test_notebooks_contain_no_sql_nor_statistics() -> None:
 def notebook_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                    bundle: ModelBundle) -> Iterator[str]:
     """URL of a seeded store of each kind that the notebooks may write to."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('nb') / 'store.db'}"
-        with Store(url) as store:
-            seed_monitoring(store, bundle)
+    with seeded_url(request, tmp_path_factory, bundle) as url:
         yield url
-        return
-    admin = request.getfixturevalue("pg_admin_url")
-    name = pgadmin.unique_name()
-    url = pgadmin.create_database(admin, name)
-    try:
-        upgrade(url)
-        with Store(url) as store:
-            seed_monitoring(store, bundle)
-        yield url
-    finally:
-        pgadmin.drop_database(admin, name)
 
 
 def _outputs(path: Path) -> str:

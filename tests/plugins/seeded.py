@@ -10,8 +10,8 @@ the whole session: tests read it and never write to it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -63,15 +63,16 @@ def seed_monitoring(store: Store, bundle: ModelBundle, *, now: datetime = NOW,
                            "value": 1.0, "threshold": 0.5})
 
 
-@pytest.fixture(scope="session", params=STORES)
-def seeded_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 bundle: ModelBundle) -> Iterator[Store]:
-    """A store of each kind holding the seeded monitoring data (read-only for tests)."""
+@contextmanager
+def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               bundle: ModelBundle) -> Iterator[str]:
+    """URL of a new store of the kind ``request.param`` names, seeded with the monitoring
+    data; a PostgreSQL database made for it is dropped afterwards."""
     if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("seeded") / "store.db"
-        with Store(f"sqlite:///{path}") as store:
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'store.db'}"
+        with Store(url) as store:
             seed_monitoring(store, bundle)
-            yield store
+        yield url
         return
     admin = request.getfixturevalue("pg_admin_url")
     name = pgadmin.unique_name()
@@ -80,9 +81,17 @@ def seeded_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         upgrade(url)
         with Store(url) as store:
             seed_monitoring(store, bundle)
-            yield store
+        yield url
     finally:
         pgadmin.drop_database(admin, name)
+
+
+@pytest.fixture(scope="session", params=STORES)
+def seeded_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 bundle: ModelBundle) -> Iterator[Store]:
+    """A store of each kind holding the seeded monitoring data (read-only for tests)."""
+    with seeded_url(request, tmp_path_factory, bundle) as url, Store(url) as store:
+        yield store
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -45,19 +46,33 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+class Bar:
+    """One rich task: ``bar(completed)``, ``bar.advance(n)``, ``bar.describe(text)``."""
+
+    def __init__(self, progress: Progress, task: TaskID, total: int | None) -> None:
+        self._progress, self._task, self._total = progress, task, total
+        self.completed = 0
+
+    def __call__(self, completed: int, total: int | None = None) -> None:
+        self.completed = completed
+        self._progress.update(self._task, completed=completed, total=total or self._total)
+
+    def advance(self, n: int = 1) -> None:
+        self(self.completed + n)
+
+    def describe(self, text: str) -> None:
+        self._progress.update(self._task, description=text)
+
+
 @contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
-    """A rich progress bar; yields ``update(completed, total)``."""
+def progress(description: str, total: int | None = None) -> Iterator[Bar]:
+    """A rich progress bar on stderr."""
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
         MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=False,
-    ) as bar:
-        task = bar.add_task(description, total=total)
-
-        def update(completed: int, new_total: int | None = None) -> None:
-            bar.update(task, completed=completed, total=new_total or total)
-
-        yield update
+    ) as rich_bar:
+        bar = Bar(rich_bar, rich_bar.add_task(description, total=total), total)
+        yield bar
         # work that ends early (early stopping) still ends as a full bar
-        done = bar.tasks[0].completed
-        bar.update(task, total=done or None, completed=done)
+        done = rich_bar.tasks[0].completed
+        rich_bar.update(rich_bar.tasks[0].id, total=done or None, completed=done)

@@ -83,14 +83,8 @@ def _traffic(settings: Settings, seed: int) -> None:
         # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
         cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=parse_interval("1d"),
                                seed=seed)
-        with progress(f"sending {plan.total} applications", plan.total) as update:
-            done = [0]
-
-            def step(n: int) -> None:
-                done[0] += n
-                update(done[0])
-
-            result = simulate(cfg, progress=step)
+        with progress(f"sending {plan.total} applications", plan.total) as bar:
+            result = simulate(cfg, progress=bar.advance)
         print_result(result)
     console.print(f"API stopped (spool flushed); predictions stored in {settings.store_url}")
 
@@ -108,8 +102,8 @@ def _drift(settings: Settings) -> None:
         table = Table()
         for col in ("day", "predictions", "drifted", "share", "weighted", "status"):
             table.add_column(col, justify="right")
-        with progress(f"{len(windows)} daily windows", len(windows)) as update:
-            runs = monitor.history(windows, on_window=lambda r: update(windows.index(r.window) + 1))
+        with progress(f"{len(windows)} daily windows", len(windows)) as bar:
+            runs = monitor.history(windows, on_window=lambda _run: bar.advance())
         for r in runs:
             s = r.result.summary
             table.add_row(f"{r.window.start:%Y-%m-%d}", str(s["n_rows_current"]),

@@ -101,14 +101,8 @@ def _history(every: str, since: str | None, until: str | None) -> None:
         table.add_column(col, justify="right")
     with Store.from_settings(settings) as store:
         monitor = DriftMonitor(store, settings)
-        with progress(f"{len(windows)} windows", len(windows)) as update:
-            done = [0]
-
-            def step_done(run: object) -> None:
-                done[0] += 1
-                update(done[0])
-
-            runs = monitor.history(windows, on_window=step_done)
+        with progress(f"{len(windows)} windows", len(windows)) as bar:
+            runs = monitor.history(windows, on_window=lambda _run: bar.advance())
     for r in runs:
         s = r.result.summary
         table.add_row(f"{r.window.start:%Y-%m-%d %H:%M}", f"{s['n_rows_current']:,}",

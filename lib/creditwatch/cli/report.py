@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from creditwatch.cli.common import console, err_console, guarded
+from creditwatch.cli.common import console, guarded, progress
 from creditwatch.config import get_settings
 
 report_app = typer.Typer(help="Run the report notebooks with papermill; archive them as HTML.",
@@ -54,24 +54,13 @@ def _run(selection: str, pairs: list[str], params_file: Path | None, every: str 
 
 
 def _once(chosen: list[Path], params: dict[str, object], folder: Path, timeout: float) -> int:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from creditwatch.reports import run_report
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err_console) as bar:
-        task = bar.add_task("report", total=len(chosen))
+    with progress("report", len(chosen)) as bar:
 
         def step(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=f"running {name}" if name else "done")
+            bar(done, total)
+            bar.describe(f"running {name}" if name else "done")
 
         result = run_report(chosen, params, reports_dir=folder, timeout_s=timeout, progress=step)
     table = Table(title=f"report run {result.run_id}: {result.status}")

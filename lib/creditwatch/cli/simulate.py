@@ -55,14 +55,8 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         batch_max=settings.batch_max_size,
     )
-    with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as update:
-        done = [0]
-
-        def step(n: int) -> None:
-            done[0] += n
-            update(done[0])
-
-        result = run(cfg, progress=step)
+    with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as bar:
+        result = run(cfg, progress=bar.advance)
     print_result(result)
     return result
 
