@@ -171,6 +171,13 @@ class Settings(BaseSettings):
         return self.reports_dir
 
     @property
+    def notebooks(self) -> Path:
+        """The parameterised notebooks: the project root's, else the checkout's (they ship
+        with the code, while data, artifacts and reports follow CREDITWATCH_ROOT)."""
+        own = self.root / "notebooks"
+        return own if own.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+
+    @property
     def spool_dir(self) -> Path:
         """Local append-only spool of records not yet in the store."""
         return self.spool_dir_override or self.data / "spool"

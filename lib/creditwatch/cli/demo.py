@@ -141,7 +141,7 @@ def _report(settings: Settings) -> None:
 
     console.rule("8. monitoring report (papermill: notebooks 01 and 03)")
     with console.status("executing the notebooks"):
-        chosen = select_notebooks(settings.root / "notebooks", DEFAULT_NOTEBOOKS)
+        chosen = select_notebooks(settings.notebooks, DEFAULT_NOTEBOOKS)
         run = run_report(chosen, {}, reports_dir=settings.reports)
     console.print(f"report run {run.status}: {run.folder}")
     console.print(f"[bold]all runs: {settings.reports / 'index.html'}[/]")

@@ -42,7 +42,7 @@ def _run(selection: str, pairs: list[str], params_file: Path | None, every: str 
     from creditwatch.simulate.schedule import parse_interval
 
     settings = get_settings()
-    chosen = select_notebooks(settings.root / "notebooks", selection)
+    chosen = select_notebooks(settings.notebooks, selection)
     params = parse_params(pairs, params_file)
     folder = reports_dir or settings.reports
     interval = parse_interval(every)

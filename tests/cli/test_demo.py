@@ -1,0 +1,31 @@
+"""`creditwatch demo` end to end (what `make demo` runs), without the final dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from creditwatch.config import Settings
+from creditwatch.store import Store
+
+
+@pytest.mark.slow
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    """The demo trains, serves, simulates the drift schedule, runs drift, alerts and the
+    report, and leaves the predictions, drift reports and report index behind."""
+    env = {**os.environ, "CREDITWATCH_ROOT": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-m", "creditwatch.cli.main", "demo", "--rows", "20000",
+                          "--no-dashboard"], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "400 of 400 sent" in out.stdout and "last day: ALERT" in out.stdout
+    assert (tmp_path / "reports" / "index.html").exists()
+    with Store.from_settings(Settings(root=tmp_path)) as store:
+        assert store.count_predictions() == 400
+        assert len(store.read_drift_reports()) >= 9  # 8 days, the last day again, the notebook
+        assert "drift" in set(store.read_alerts()["kind"])
