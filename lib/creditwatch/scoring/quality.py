@@ -48,11 +48,14 @@ class Quality:
 def assess(encoded: Encoded, expected: np.ndarray) -> Quality:
     """Score each row; ``expected`` is a bool mask over the schema fields."""
     values = encoded.values
-    present = ~np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        outside = present & ((values < _LO) | (values > _HI)) & (values != _SENTINEL)
+    present = values == values  # NaN != NaN; comparisons with NaN are False, silently
+    outside = present & ((values < _LO) | (values > _HI)) & (values != _SENTINEL)
     unknown = encoded.invalid
     missing = ~present & ~unknown & expected
-    good = (present & ~outside & ~unknown)[:, expected]
-    score = good.mean(axis=1) if good.shape[1] else np.ones(len(values))
+    columns = np.flatnonzero(expected)
+    if len(columns):
+        good = (present & ~outside & ~unknown)[:, columns]
+        score = good.sum(axis=1) / len(columns)
+    else:
+        score = np.ones(len(values))
     return Quality(missing, outside, unknown, score)
