@@ -7,25 +7,22 @@ running.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
+from creditwatch.services import Service, clean_environment, free_port
 from creditwatch.store import Store
 
 from tests.dashboard import seeding
-from tests.plugins.api_server import ApiServer, free_port
+from tests.plugins.api_server import ApiServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -43,40 +40,18 @@ class Dashboard:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / "dashboard.log"
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith("CREDITWATCH_") and k != "DATABASE_URL"}
-        self.env = {**base, "CREDITWATCH_ROOT": str(root), "PYTHONUNBUFFERED": "1", **env}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Dashboard:
         cmd = [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
                "--port", str(self.port), "--host", "127.0.0.1"]
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited:\n{self.log_path.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/_stcore/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit not healthy in {START_TIMEOUT_S} s")
+        self.service = Service("streamlit", cmd, f"{self.url}/_stcore/health",
+                               env=clean_environment(**{"CREDITWATCH_ROOT": str(root), **env}),
+                               cwd=root, log_path=self.log_path)
+
+    def start(self) -> Dashboard:
+        self.service.start(START_TIMEOUT_S)
+        return self
 
     def stop(self) -> None:
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        self.service.stop(15)
 
 
 def wait_stored(store: Store, predictions: int, anomalies: int, timeout: float = 30.0) -> None:

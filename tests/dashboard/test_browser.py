@@ -174,7 +174,7 @@ def test_auto_refresh_updates_the_open_page_in_place(live_stack: dict[str, Any],
     (A second dashboard on the same store, refreshing every 2 s instead of 30.)"""
     store, settings = live_stack["store"], live_stack["settings"]
     fast = Dashboard(live_stack["dashboard"].root, {
-        **{k: v for k, v in live_stack["dashboard"].env.items() if k.startswith("CREDITWATCH_")},
+        **{k: v for k, v in live_stack["dashboard"].service.env.items() if k.startswith("CREDITWATCH_")},
         "CREDITWATCH_DASHBOARD_REFRESH_S": "2", "CREDITWATCH_DASHBOARD_CACHE_TTL_S": "1"})
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     try:

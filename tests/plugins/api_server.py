@@ -14,13 +14,8 @@ test started is stopped at teardown, so nothing is left running.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,17 +30,12 @@ from creditwatch.api.state import ApiState
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
+from creditwatch.services import Service, clean_environment, free_port
 from creditwatch.store import Store, upgrade
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ApiServer:
@@ -60,61 +50,33 @@ class ApiServer:
         self.log_path = root / "server.log"
         artifacts = root / "artifacts"
         shutil.copytree(bundle_dir, artifacts / "model")
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith("CREDITWATCH_") and k != "DATABASE_URL"}
-        self.env = {**base, "CREDITWATCH_ROOT": str(root),
-                    "CREDITWATCH_ARTIFACTS_DIR": str(artifacts), "PYTHONUNBUFFERED": "1", **env}
+        child = clean_environment(**{"CREDITWATCH_ROOT": str(root),
+                                     "CREDITWATCH_ARTIFACTS_DIR": str(artifacts), **env})
         if database_url is not None:
-            self.env["DATABASE_URL"] = database_url
+            child["DATABASE_URL"] = database_url
         if api_key is not None:
-            self.env["CREDITWATCH_API_KEY"] = api_key
-        self.proc: subprocess.Popen[bytes] | None = None
+            child["CREDITWATCH_API_KEY"] = api_key
+        cmd = [sys.executable, "-m", "creditwatch.cli.main", "serve",
+               "--host", "127.0.0.1", "--port", str(self.port)]
+        # cwd: the temporary root, so no .env of the checkout is read
+        self.service = Service("API", cmd, f"{self.url}/health", env=child, cwd=root,
+                               log_path=self.log_path)
         self.starts = 0
 
     # --- lifecycle
     def start(self) -> ApiServer:
-        assert self.proc is None or self.proc.poll() is not None, "already running"
-        cmd = [sys.executable, "-m", "creditwatch.cli.main", "serve",
-               "--host", "127.0.0.1", "--port", str(self.port)]
-        with open(self.log_path, "ab") as log:
-            # cwd: the temporary root, so no .env of the checkout is read
-            self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self.service.start(START_TIMEOUT_S)
         self.starts += 1
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"API exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"API not healthy after {START_TIMEOUT_S} s:\n{self.log_tail()}")
+        return self
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> bool:
         """SIGTERM (graceful: the spool is flushed), SIGKILL if it does not end in time.
-        True when the process ended by itself (uvicorn re-raises SIGTERM once shut down,
-        so that exit status counts as graceful too)."""
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
-            return True
-        proc.send_signal(signal.SIGTERM)
-        try:
-            return proc.wait(timeout) in (0, -signal.SIGTERM)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-            return False
+        True when the process ended by itself."""
+        return self.service.stop(timeout)
 
     def kill(self) -> None:
         """SIGKILL: the process dies at once, whatever it was doing."""
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
+        self.service.kill()
 
     def restart(self) -> ApiServer:
         self.stop()
@@ -122,7 +84,7 @@ class ApiServer:
 
     @property
     def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        return self.service.running
 
     # --- what tests look at
     def client(self, **kwargs: Any) -> httpx.Client:
@@ -138,7 +100,7 @@ class ApiServer:
         return self.log_path.read_text(errors="replace").splitlines()
 
     def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log_lines()[-n:]) if self.log_path.exists() else ""
+        return self.service.log_tail(n)
 
     def spool_files(self) -> list[Path]:
         return sorted(self.settings().spool_dir.glob("*"))

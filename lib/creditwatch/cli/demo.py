@@ -8,6 +8,7 @@ monitoring report; 9. the dashboard, last, until Ctrl-C.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -74,7 +75,7 @@ def _traffic(settings: Settings, seed: int) -> None:
     url = f"http://127.0.0.1:{port}"
     console.rule(f"4. scoring API on {url} (embedded store)")
     api = Service("API", [sys.executable, "-m", "creditwatch.cli.main", "serve", "--port", str(port)],
-                  f"{url}/health", env={"CREDITWATCH_ROOT": str(settings.root)},
+                  f"{url}/health", env={**os.environ, "CREDITWATCH_ROOT": str(settings.root)},
                   cwd=settings.root, log_path=settings.data / "logs" / "api.log")
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
@@ -155,7 +156,8 @@ def _dashboard(settings: Settings) -> None:
     console.rule("9. monitoring dashboard")
     board = Service("dashboard", [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
                                   "--port", str(port)],
-                    f"{url}/_stcore/health", env={"CREDITWATCH_ROOT": str(settings.root)},
+                    f"{url}/_stcore/health",
+                    env={**os.environ, "CREDITWATCH_ROOT": str(settings.root)},
                     cwd=settings.root, log_path=settings.data / "logs" / "dashboard.log")
     with board.start():
         console.print(f"[bold]dashboard: {url}[/]  (open it in a browser; Ctrl-C to stop)")
