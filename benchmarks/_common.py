@@ -33,6 +33,32 @@ def median_time(func: Callable[[], object], *, repeat: int = 5, number: int = 1,
     return statistics.median(samples)
 
 
+def interleaved_times(funcs: dict[str, Callable[[], object]], *, repeat: int = 7,
+                      number: int = 1, warmup: int = 1) -> dict[str, float]:
+    """Median seconds per call of each contender, their runs interleaved (A B C A B C ...)
+    so that a burst of load from elsewhere on a shared machine hits every contender alike."""
+    for func in funcs.values():
+        for _ in range(warmup):
+            func()
+    samples: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                func()
+            samples[name].append((time.perf_counter() - start) / number)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def load_note() -> str:
+    """The load average at the end of a run, and what it means on this 2-core machine."""
+    import os
+
+    load = os.getloadavg()[0]
+    busy = " (above ~1, other processes competed with the benchmark)" if load > 1.0 else ""
+    return f"Load average at the end: {load:.1f} on {os.cpu_count()} cores{busy}."
+
+
 def machine() -> str:
     import os
 

@@ -26,7 +26,7 @@ from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.scoring import Scorer
 
-from _common import median_time, write_section
+from _common import interleaved_times, load_note, write_section
 
 
 def _bundle(path: Path | None, settings: Settings, trees: int) -> ModelBundle:
@@ -69,8 +69,9 @@ def main() -> None:
         state["i"] = (state["i"] + 1) % 200
         booster.predict(x1[state["i"]])
 
-    t_scorer = median_time(one_scorer, repeat=args.repeat, number=2000) * 1e6
-    t_booster = median_time(one_booster, repeat=args.repeat, number=2000) * 1e6
+    single = interleaved_times({"scorer": one_scorer, "booster": one_booster},
+                               repeat=args.repeat, number=2000)
+    t_scorer, t_booster = single["scorer"] * 1e6, single["booster"] * 1e6
     same = all(abs(scorer.score_one(records[i])["probability"] - booster.predict(x1[i])[0]) < 1e-12
                for i in range(200))
     lines += [
@@ -96,14 +97,18 @@ def main() -> None:
         frame, x = apps.iloc[:n], features[:n]
         repeat = args.repeat if n <= 1_000 else max(3, args.repeat // 2)
         number = 20 if n <= 1_000 else 1
-        rb = n / median_time(lambda x=x: booster.predict(x), repeat=repeat, number=number)
-        rs = n / median_time(lambda f=frame: scorer.score(f), repeat=repeat, number=number)
+        funcs = {"booster": lambda x=x: booster.predict(x), "scorer": lambda f=frame: scorer.score(f)}
+        if compiled is not None:
+            funcs["compiled"] = lambda f=frame: compiled.score(f)
+        times = interleaved_times(funcs, repeat=repeat, number=number)
+        rb, rs = n / times["booster"], n / times["scorer"]
         cell_c = cell_r = cell_d = "n/a"
         if compiled is not None:
-            rc = n / median_time(lambda f=frame: compiled.score(f), repeat=repeat, number=number)
+            rc = n / times["compiled"]
             diff = float(np.max(np.abs(compiled.score(frame).probability - booster.predict(x))))
             cell_c, cell_r, cell_d = f"{rc:,.0f}", f"{rc / rb:.2f}", f"{diff:.1e}"
         lines.append(f"| {n:,} | {rb:,.0f} | {rs:,.0f} | {rs / rb:.2f} | {cell_c} | {cell_r} | {cell_d} |")
+    lines += ["", "Runs of the contenders are interleaved; each figure is a median. " + load_note()]
     text = "\n".join(lines)
     print(text)
     write_section("bench_scoring", ".venv/bin/python benchmarks/bench_scoring.py",

@@ -107,3 +107,17 @@ def test_category_mapping_is_stable_and_extends_with_new_training_levels() -> No
     assert maps["OCCUPATION_TYPE"][:18] == list(schema.OCCUPATION_TYPES)
     assert maps["OCCUPATION_TYPE"][18:] == ["Acrobats", "Zookeepers"]
     assert "XNA" not in maps["ORGANIZATION_TYPE"]
+
+
+def test_records_flag_each_wrong_type_and_accept_numpy_scalars() -> None:
+    """In dicts, bools and strings in numeric fields are flagged one by one and left missing;
+    numpy scalars are numbers; a number in a category field is flagged too."""
+    row = {**PENSIONER, "AMT_CREDIT": True, "AMT_ANNUITY": "12", "CNT_FAM_MEMBERS": np.int64(3),
+           "AMT_GOODS_PRICE": np.float64(1.5), "CODE_GENDER": 1, "DAYS_BIRTH": [1]}
+    enc = FeaturePipeline().encode([row, PENSIONER])
+    flagged = {schema.FIELD_NAMES[i] for i in np.flatnonzero(enc.wrong_type[0])}
+    assert flagged == {"AMT_CREDIT", "AMT_ANNUITY", "CODE_GENDER", "DAYS_BIRTH"}
+    assert not enc.wrong_type[1].any()
+    assert feature(enc.values, "CNT_FAM_MEMBERS") == 3.0
+    assert feature(enc.values, "AMT_GOODS_PRICE") == 1.5
+    assert all(math.isnan(feature(enc.values, name)) for name in flagged)

@@ -14,7 +14,7 @@ import orjson
 import pytest
 from sqlalchemy.engine import make_url
 
-from creditwatch.persistence import BackgroundWriter, Spool
+from creditwatch.persistence import BackgroundWriter, LogBuffer, Spool
 from creditwatch.store import Store, pgadmin
 
 from tests.plugins.api_server import CHECKOUT
@@ -202,6 +202,40 @@ def test_stop_flushes_everything_and_removes_the_segment(spool: Spool, tmp_path:
     assert writer.stop()
     assert sorted(stored_ids(store)) == sorted(r["request_id"] for r in records)
     assert not spool.segment.path.exists()
+
+
+def _log(i: int) -> dict[str, object]:
+    return {"ts": T0 + timedelta(seconds=i), "level": "info", "event": "request",
+            "request_id": f"r-{i}", "event_id": f"e-{i}", "data": {"n": i}}
+
+
+def test_buffered_log_lines_are_spooled_by_the_writer_in_one_write(spool: Spool,
+                                                                    tmp_path: Path) -> None:
+    """Log records put in the LogBuffer stay off the spool until the writer's next tick, which
+    spools them all in one write and stores them in api_logs."""
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    logs = LogBuffer(spool)
+    writer = BackgroundWriter(spool, store, interval=0.05, logs=logs)
+    for i in range(30):
+        logs.append(_log(i))
+    assert spool.segment.size() == 0 and len(logs) == 30
+    writer.start()
+    wait_for(lambda: len(store.read_logs()) == 30)
+    assert len(logs) == 0
+    assert sorted(store.read_logs()["event_id"]) == sorted(f"e-{i}" for i in range(30))
+    assert writer.stop()
+
+
+def test_stop_spools_and_stores_the_last_buffered_log_lines(spool: Spool, tmp_path: Path) -> None:
+    """Log lines buffered after the writer's last tick are stored by stop()."""
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    logs = LogBuffer(spool)
+    writer = BackgroundWriter(spool, store, interval=60, logs=logs)
+    writer.start()
+    for i in range(5):
+        logs.append(_log(i))
+    assert writer.stop()
+    assert len(store.read_logs()) == 5
 
 
 def test_stop_keeps_the_segment_when_the_store_is_down(tmp_path: Path) -> None:

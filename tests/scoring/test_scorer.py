@@ -108,3 +108,16 @@ def test_compiled_trees_match_the_booster(bundle: ModelBundle, tmp_path,  # type
     plain = bundle.booster.predict(bundle.pipeline.transform(apps))
     np.testing.assert_allclose(compiled.score(apps).probability, plain, rtol=0, atol=1e-9)
     assert list((tmp_path / "artifacts" / "compiled").glob("*.so"))
+
+
+def test_one_application_is_scored_like_the_same_row_in_a_batch(scorer: Scorer,
+                                                                apps: pd.DataFrame) -> None:
+    """score_one (the one-row path) gives every field of the batch's result for that row."""
+    batch = scorer.score(apps.iloc[:300])
+    for i in range(0, 300, 7):
+        one = scorer.score_one(clean(apps.iloc[i]))
+        expected = batch.record(i)
+        assert one["probability"] == pytest.approx(expected["probability"], abs=1e-12)
+        for key in ("decision", "confidence", "data_quality_score", "missing_fields",
+                    "out_of_range_fields", "unknown_category_fields"):
+            assert one[key] == expected[key], key

@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        api_logging.set_sink(lambda record: state.spool.append("log", record))
+        api_logging.set_sink(state.logs.append)
         state.writer.start()
         log.info("api_started", model_version=state.scorer.version, store=state.store.url)
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -39,6 +39,18 @@ class ApiMetrics:
         store_up = Gauge("creditwatch_store_up", "1 when the last write to the store worked",
                          registry=r)
         store_up.set_function(lambda: float(writer.store_ok))
+
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+    def child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, kept: prometheus_client builds the label key anew on
+        every call, several microseconds a request on the hot path. Label sets are few
+        (endpoints, statuses, decisions, record kinds), so the cache stays small."""
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -54,8 +54,9 @@ class RequestContext:
             elapsed = time.perf_counter() - start
             path: str = scope.get("path", "")
             endpoint = path if path in _ENDPOINTS else "other"
-            self.metrics.requests.labels(endpoint, str(status)).inc()
-            self.metrics.latency.labels(endpoint).observe(elapsed)
+            metrics = self.metrics
+            metrics.child(metrics.requests, endpoint, str(status)).inc()
+            metrics.child(metrics.latency, endpoint).observe(elapsed)
             if endpoint not in ("/metrics", "/health"):
                 fields: dict[str, Any] = {"method": scope.get("method"), "path": path,
                                           "status": status, "ms": round(elapsed * 1e3, 3)}

@@ -28,7 +28,7 @@ def _spool(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
     except OSError as exc:
         raise ApiError(503, "cannot persist the prediction right now", str(exc)[:200],
                        kind="spool_unavailable") from None
-    state.metrics.spooled.labels(kind).inc(len(records))
+    state.metrics.child(state.metrics.spooled, kind).inc(len(records))
 
 
 def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str, status: int,
@@ -96,7 +96,7 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
     _spool(state, "prediction", records)
     metrics = state.metrics
     for decision, count in Counter(r["decision"] for r in results).items():
-        metrics.decisions.labels(decision).inc(count)
+        metrics.child(metrics.decisions, decision).inc(count)
     for result in results:
         metrics.probability.observe(result["probability"])
     return results

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from creditwatch.api.metrics import ApiMetrics
 from creditwatch.config import Settings
-from creditwatch.persistence import BackgroundWriter, Spool
+from creditwatch.persistence import BackgroundWriter, LogBuffer, Spool
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store
 
@@ -20,6 +20,7 @@ class ApiState:
     store: Store
     spool: Spool
     writer: BackgroundWriter
+    logs: LogBuffer  # the API's log records, spooled by the writer thread
     metrics: ApiMetrics
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
@@ -29,8 +30,9 @@ class ApiState:
         scorer = scorer or Scorer.load(settings.bundle_dir, settings)
         store = Store.from_settings(settings)
         spool = Spool(settings.spool_dir)
-        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s)
+        logs = LogBuffer(spool)
+        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s, logs=logs)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
-        return cls(settings, scorer, store, spool, writer, ApiMetrics(writer), top,
+        return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,
                    [names.index(name) for name in top])

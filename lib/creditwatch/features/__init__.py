@@ -9,8 +9,9 @@ code path:
 2. :mod:`.derive` adds the domain features (sentinel flag, ratios, EXT_SOURCE aggregates).
 """
 
-from creditwatch.features.derive import DERIVED_FEATURES, derive
+from creditwatch.features.derive import DERIVED_FEATURES, derive, derive_row
 from creditwatch.features.encode import CategoryMaps, Encoded, Encoder
 from creditwatch.features.pipeline import FeaturePipeline
 
-__all__ = ["DERIVED_FEATURES", "CategoryMaps", "Encoded", "Encoder", "FeaturePipeline", "derive"]
+__all__ = ["DERIVED_FEATURES", "CategoryMaps", "Encoded", "Encoder", "FeaturePipeline", "derive",
+           "derive_row"]

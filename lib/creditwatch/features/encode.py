@@ -9,6 +9,7 @@ cannot be read as numbers become NaN and are reported as invalid.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,28 @@ _STRING_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype == "str"]
 _NUMERIC_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype != "str"]
 
 
+_PLAIN = frozenset({float, int, type(None)})
+_COLUMNWISE_ROWS = 5_000  # from here on, numeric columns are copied one by one
+
+
+def _check_numbers(values: list[Any], r: int, wrong_at: list[tuple[int, int]]) -> None:
+    """Check a row's numeric fields one by one: numpy scalars become floats; bools,
+    strings, lists and dicts are not numbers (recorded, left missing)."""
+    for i in _NUMERIC_IDX:
+        value = values[i]
+        kind = type(value)
+        if value is None or kind is float or kind is int:
+            continue  # NaN stays NaN: missing, not wrong
+        if isinstance(value, _NUMBERS) and not isinstance(value, _BOOLS):
+            values[i] = float(value)
+        else:
+            wrong_at.append((r, i))
+            values[i] = None
+
+
+@functools.lru_cache(maxsize=256)
 def _is_number(dtype: Any) -> bool:
+    """A numeric, non-bool dtype (memoised: pandas' dtype checks cost microseconds each)."""
     return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
 
 
@@ -65,12 +87,14 @@ class Encoder:
         self.category_maps: CategoryMaps = category_maps or default_category_maps()
         # value -> code lookups, one dict per string field, in schema order
         self._lookups: list[dict[str, float] | None] = [None] * len(_NAMES)
+        self._string_lookups: list[tuple[int, dict[str, float]]] = []
         self._indexes: list[pd.Index] = [pd.Index([])] * len(_NAMES)
         for i in _STRING_IDX:
             levels = self.category_maps.get(_NAMES[i], [])
             lookup = {level: float(code) for code, level in enumerate(levels)}
             lookup[schema.XNA] = math.nan
             self._lookups[i] = lookup
+            self._string_lookups.append((i, lookup))
             self._indexes[i] = pd.Index(levels, dtype=object)
 
     # --- dicts: the API's hot path. Plain Python lists on purpose: a numpy element
@@ -82,36 +106,22 @@ class Encoder:
         """Encode a list of dicts (missing keys and None are missing values; keys that are
         not schema fields, such as SK_ID_CURR, are ignored). A value of the wrong JSON type
         (a string for a number, a number or bool for a category) is recorded in
-        ``wrong_type`` and left missing; a string outside the category map in ``unknown``."""
-        index, lookups, width, nan = _INDEX, self._lookups, len(_NAMES), math.nan
-        matrix: list[list[float]] = []
+        ``wrong_type`` and left missing; a string outside the category map in ``unknown``.
+
+        Per row: one ``get`` per field in a comprehension, the categories coded, and one
+        ``set`` of the value types; numbers are checked one by one only when that set holds
+        something other than plain floats, ints and None (bools, strings, numpy scalars)."""
+        matrix: list[list[Any]] = []
         unknown_at: list[tuple[int, int]] = []
         wrong_at: list[tuple[int, int]] = []
         for r, row in enumerate(rows):
-            values = [nan] * width
-            for name, value in row.items():
-                i = index.get(name)
-                if i is None or value is None or value != value:  # None / NaN: missing
-                    continue
-                lookup = lookups[i]
-                kind = type(value)
-                if lookup is not None:
-                    if kind is str or isinstance(value, str):
-                        code = lookup.get(value)
-                        if code is None:
-                            unknown_at.append((r, i))
-                        else:
-                            values[i] = code
-                    else:
-                        wrong_at.append((r, i))
-                elif kind is float or kind is int:  # the JSON fast path
-                    values[i] = value
-                elif isinstance(value, _NUMBERS) and not isinstance(value, _BOOLS):
-                    values[i] = float(value)  # numpy scalars from DataFrame rows
-                else:
-                    wrong_at.append((r, i))  # bool, str, list, dict: not a number
+            values = [row.get(name) for name in _NAMES]
+            self._code_categories(values, r, unknown_at, wrong_at)
+            if not set(map(type, values)) <= _PLAIN:
+                _check_numbers(values, r, wrong_at)
             matrix.append(values)
-        out = np.array(matrix, dtype=float).reshape(len(matrix), width)
+        # None (a missing value) becomes NaN here
+        out = np.array(matrix, dtype=float).reshape(len(matrix), len(_NAMES))
         unknown = np.zeros(out.shape, dtype=bool)
         wrong = np.zeros(out.shape, dtype=bool)
         for r, i in unknown_at:
@@ -121,9 +131,26 @@ class Encoder:
         # NaN / Infinity given as numbers are not usable numbers: missing, and flagged
         not_finite = np.isinf(out)
         if not_finite.any():
-            out[not_finite] = nan
+            out[not_finite] = math.nan
             wrong |= not_finite
         return Encoded(out, unknown, wrong)
+
+    def _code_categories(self, values: list[Any], r: int, unknown_at: list[tuple[int, int]],
+                         wrong_at: list[tuple[int, int]]) -> None:
+        """Replace each category string of a row by its code (NaN for XNA, None when unknown)."""
+        for i, lookup in self._string_lookups:
+            value = values[i]
+            if value is None:
+                continue
+            if type(value) is str or isinstance(value, str):
+                code = lookup.get(value)
+                if code is None:
+                    unknown_at.append((r, i))
+                values[i] = code
+            else:
+                if value == value:  # a number or bool for a category; NaN is only missing
+                    wrong_at.append((r, i))
+                values[i] = None
 
     # --- DataFrame: vectorised per column
     def encode_frame(self, frame: pd.DataFrame) -> Encoded:
@@ -163,13 +190,21 @@ class Encoder:
                 values[~np.isfinite(values)] = np.nan
                 out[:, i] = values
         if fast:
-            # one conversion for all numeric columns: pandas copies whole blocks at once
-            block = frame[[_NAMES[i] for i in fast]].to_numpy(dtype=float, na_value=np.nan)
-            infinite = np.isinf(block)
+            if n >= _COLUMNWISE_ROWS:
+                # a large frame: one contiguous copy per column (a block conversion would
+                # copy and transpose the whole frame twice)
+                for i in fast:
+                    col = frame[_NAMES[i]]
+                    out[:, i] = (col.to_numpy(dtype=float) if isinstance(col.dtype, np.dtype)
+                                 else col.to_numpy(dtype=float, na_value=np.nan))
+            else:
+                # a small one: one block conversion (pandas' per-column cost dominates here)
+                out[:, fast] = frame[[_NAMES[i] for i in fast]].to_numpy(dtype=float,
+                                                                         na_value=np.nan)
+            infinite = np.isinf(out)  # categories are codes and the rest cleaned: only these
             if infinite.any():
-                block[infinite] = np.nan
-                wrong[:, fast] = infinite
-            out[:, fast] = block
+                out[infinite] = np.nan
+                wrong |= infinite
         return Encoded(out, unknown, wrong)
 
     def encode(self, data: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Encoded:

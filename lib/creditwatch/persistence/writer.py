@@ -22,6 +22,7 @@ from typing import Any
 import structlog
 from sqlalchemy import exc as sa_exc
 
+from creditwatch.persistence.logbuffer import LogBuffer
 from creditwatch.persistence.spool import Spool, SpoolSegment, decode_record
 
 log = structlog.get_logger("creditwatch.writer")
@@ -43,8 +44,10 @@ class BackgroundWriter:
     """Drains a :class:`Spool` into a store (anything with ``write_batch``)."""
 
     def __init__(self, spool: Spool, store: Any, *, interval: float = 0.05,
-                 max_backoff: float = 2.0, on_error: Callable[[Exception], None] | None = None) -> None:
+                 max_backoff: float = 2.0, on_error: Callable[[Exception], None] | None = None,
+                 logs: LogBuffer | None = None) -> None:
         self.spool = spool
+        self.logs = logs  # log records to spool on each tick (see LogBuffer)
         self.store = store
         self.interval = interval
         self.max_backoff = max_backoff
@@ -86,6 +89,7 @@ class BackgroundWriter:
             self._wake.wait(self.interval)
             self._wake.clear()
             try:
+                self._spool_logs()
                 while self._ship(self.spool.segment, own=True):
                     pass
                 backoff = self.interval
@@ -187,9 +191,14 @@ class BackgroundWriter:
             log.info("spool_replayed", segment=segment.path.name)
             segment.remove()
 
+    def _spool_logs(self) -> None:
+        if self.logs is not None:
+            self.logs.flush()
+
     def flush(self, timeout: float = 10.0) -> bool:
         """Ship everything pending now (from the caller's thread); True when all is stored."""
         deadline = time.monotonic() + timeout
+        self._spool_logs()
         while self.pending_bytes() > 0 and time.monotonic() < deadline:
             try:
                 if not self._ship(self.spool.segment, own=True):
