@@ -7,13 +7,14 @@ the derived columns and bound the free-text ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
 from creditwatch.schema import ID_COLUMN
 from creditwatch.store.models import PAYLOAD_EXCERPT_MAX
-from creditwatch.store.types import clean_float, clean_text, to_utc
+from creditwatch.store.types import clean_float, clean_text, dumps, to_utc
 
 
 # Required keys in a base class, optional ones in a total=False subclass: with postponed
@@ -70,47 +71,105 @@ class LogRecord(_LogRequired, total=False):
     data: dict[str, Any] | None
 
 
-def _keys(record: Mapping[str, Any], cls: type) -> None:
-    allowed: frozenset[str] = cls.__required_keys__ | cls.__optional_keys__  # type: ignore[attr-defined]
-    unknown = record.keys() - allowed
+def _key_sets(cls: type) -> tuple[type, frozenset[str], frozenset[str]]:
+    required: frozenset[str] = cls.__required_keys__  # type: ignore[attr-defined]
+    return cls, required, required | cls.__optional_keys__  # type: ignore[attr-defined]
+
+
+_PREDICTION_KEYS = _key_sets(PredictionRecord)
+_ANOMALY_KEYS = _key_sets(AnomalyRecord)
+_LOG_KEYS = _key_sets(LogRecord)
+
+
+def _keys(record: Mapping[str, Any], keys: tuple[type, frozenset[str], frozenset[str]]) -> None:
+    cls, required, allowed = keys
+    present = record.keys()
+    # Two C-level subset tests on the hot path; the sets of differences only on failure.
+    if present <= allowed and present >= required:
+        return
+    unknown = present - allowed
     if unknown:
         raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
-    missing = cls.__required_keys__ - record.keys()  # type: ignore[attr-defined]
-    if missing:
-        raise ValueError(f"{cls.__name__} is missing {sorted(missing)}")
+    raise ValueError(f"{cls.__name__} is missing {sorted(required - present)}")
 
 
-_FLOATS = ("data_quality_score", "preprocessing_ms", "inference_ms", "total_ms")
+# Rows are tuples in these column orders (bound positionally, no per-row dict lookups).
+# Times are already in the store's form (``stamp``) and JSON columns already text: each
+# dialect's bulk path hands them to its driver as they are.
+PREDICTION_COLUMNS = (
+    "request_id", "received_at", "application_time", "endpoint", "model_version",
+    "probability", "decision", "threshold", "confidence", "data_quality_score",
+    "preprocessing_ms", "inference_ms", "total_ms", "http_status", "amt_credit", "client_id",
+    "inputs", "quality_flags",
+)
+ANOMALY_COLUMNS = (
+    "occurred_at", "request_id", "endpoint", "kind", "errors", "payload_excerpt", "http_status",
+)
+LOG_COLUMNS = ("ts", "level", "event", "request_id", "event_id", "data")
+APPLICATION_TIME = PREDICTION_COLUMNS.index("application_time")
+
+Stamp = Callable[[datetime], Any]  # an aware UTC datetime → the value its dialect stores
 
 
-def prediction_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``predictions`` row of ``record`` (without ``features``)."""
-    _keys(record, PredictionRecord)
+@dataclass(slots=True)
+class PredictionBatch:
+    """The ``predictions`` rows of a batch (first occurrence of each request id), and for
+    those with features: request id → (its stamped application time, its feature values)."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    features: dict[str, tuple[Any, Mapping[str, Any]]] = field(default_factory=dict)
+
+
+def prediction_batch(records: Iterable[Mapping[str, Any]], stamp: Stamp) -> PredictionBatch:
+    batch = PredictionBatch()
+    seen: set[str] = set()
+    for record in records:
+        row = prediction_row(record, stamp)
+        rid = row[0]
+        if rid in seen:
+            continue
+        seen.add(rid)
+        batch.rows.append(row)
+        features = record.get("features")
+        if features:
+            batch.features[rid] = (row[APPLICATION_TIME], features)
+    return batch
+
+
+def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+    """The ``predictions`` row of ``record`` (without ``features``), in PREDICTION_COLUMNS order."""
+    _keys(record, _PREDICTION_KEYS)
+    get = record.get
     inputs = record["inputs"]
-    received_at = to_utc(record["received_at"])
-    application_time = record.get("application_time")
+    received_at = stamp(to_utc(record["received_at"]))
+    application_time = get("application_time")
     amt_credit = record["amt_credit"] if "amt_credit" in record else _lenient_float(
         inputs.get("AMT_CREDIT"))
-    client_id = record.get("client_id", inputs.get(ID_COLUMN))
-    row = {
-        "request_id": str(record["request_id"]),
-        "received_at": received_at,
-        "application_time": received_at if application_time is None else to_utc(application_time),
-        "endpoint": record["endpoint"],
-        "model_version": record["model_version"],
-        "probability": float(record["probability"]),
-        "decision": str(record["decision"]),
-        "threshold": float(record["threshold"]),
-        "confidence": record.get("confidence"),
-        "http_status": int(record.get("http_status", 200)),
-        "amt_credit": clean_float(amt_credit),
-        "client_id": _client_id(client_id),
-        "inputs": inputs,
-        "quality_flags": record.get("quality_flags"),
-    }
-    for name in _FLOATS:
-        row[name] = clean_float(record.get(name))
-    return row
+    return (
+        str(record["request_id"]),
+        received_at,
+        received_at if application_time is None else stamp(to_utc(application_time)),
+        record["endpoint"],
+        record["model_version"],
+        float(record["probability"]),
+        str(record["decision"]),
+        float(record["threshold"]),
+        get("confidence"),
+        clean_float(get("data_quality_score")),
+        clean_float(get("preprocessing_ms")),
+        clean_float(get("inference_ms")),
+        clean_float(get("total_ms")),
+        int(get("http_status", 200)),
+        clean_float(amt_credit),
+        _client_id(get("client_id", inputs.get(ID_COLUMN))),
+        json_text(inputs),
+        json_text(get("quality_flags")),
+    )
+
+
+def json_text(value: Any) -> str | None:
+    """A JSON column's bound text; None is SQL NULL (the columns are ``none_as_null``)."""
+    return None if value is None else dumps(value)
 
 
 def _lenient_float(value: Any) -> float | None:
@@ -130,29 +189,32 @@ def _client_id(value: Any) -> int | None:
     return out if -(2**63) <= out < 2**63 else None
 
 
-def anomaly_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    _keys(record, AnomalyRecord)
-    return {
-        "occurred_at": to_utc(record["occurred_at"]),
-        "request_id": record.get("request_id"),
-        "endpoint": record["endpoint"],
-        "kind": record["kind"],
-        "errors": record.get("errors"),
-        "payload_excerpt": excerpt(record.get("payload_excerpt")),
-        "http_status": int(record["http_status"]),
-    }
+def anomaly_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+    """The ``anomalies`` row of ``record``, in ANOMALY_COLUMNS order."""
+    _keys(record, _ANOMALY_KEYS)
+    return (
+        stamp(to_utc(record["occurred_at"])),
+        record.get("request_id"),
+        record["endpoint"],
+        record["kind"],
+        json_text(record.get("errors")),
+        excerpt(record.get("payload_excerpt")),
+        int(record["http_status"]),
+    )
 
 
-def log_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    _keys(record, LogRecord)
-    return {
-        "ts": to_utc(record["ts"]),
-        "level": record["level"],
-        "event": record["event"],
-        "request_id": record.get("request_id"),
-        "event_id": record.get("event_id"),
-        "data": record.get("data"),
-    }
+def log_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
+    """The ``api_logs`` row of ``record``, in LOG_COLUMNS order."""
+    _keys(record, _LOG_KEYS)
+    get = record.get
+    return (
+        stamp(to_utc(record["ts"])),
+        record["level"],
+        record["event"],
+        get("request_id"),
+        get("event_id"),
+        json_text(get("data")),
+    )
 
 
 def excerpt(payload: str | bytes | None, limit: int = PAYLOAD_EXCERPT_MAX) -> str | None:

@@ -24,7 +24,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+_STR_KEYS = orjson.OPT_SERIALIZE_NUMPY
+_OPTIONS = _STR_KEYS | orjson.OPT_NON_STR_KEYS
 
 
 def _default(value: Any) -> Any:
@@ -47,10 +48,15 @@ def dumps(value: Any) -> str:
     JSONB) and lone surrogates (not encodable in UTF-8); integers can exceed 64 bits. Such
     values are rewritten (U+FFFD, decimal text) instead of failing the whole batch forever.
     """
-    try:
-        text = orjson.dumps(value, default=_default, option=_OPTIONS).decode()
-    except orjson.JSONEncodeError:
-        text = None
+    text = None
+    # String keys first (all that decoded JSON, the spool's records, can hold): the
+    # non-string-keys option makes every dump ≈15% slower, and few values need it.
+    for option in (_STR_KEYS, _OPTIONS):
+        try:
+            text = orjson.dumps(value, default=_default, option=option).decode()
+            break
+        except orjson.JSONEncodeError:
+            continue
     if text is None or "\\u0000" in text:
         text = orjson.dumps(_sanitize(value), default=_default, option=_OPTIONS).decode()
     return text
@@ -87,6 +93,9 @@ def loads(text: str | bytes) -> Any:
 
 def to_utc(value: datetime | date | pd.Timestamp) -> datetime:
     """``value`` as an aware UTC ``datetime``; a naive one is refused rather than guessed."""
+    # Fast path: what the spool decodes (fromisoformat of "+00:00" gives the UTC singleton).
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if not isinstance(value, datetime):
@@ -102,6 +111,16 @@ def clean_float(value: Any) -> float | None:
         return None
     out = float(value)
     return out if math.isfinite(out) else None
+
+
+def sqlite_time(utc: datetime) -> str:
+    """The SQLite storage text of an aware UTC ``datetime``: ``YYYY-MM-DD HH:MM:SS.ffffff``.
+
+    The same fixed-width text as the dialect's DATETIME processor (text order is time order;
+    whole seconds keep their ".000000"), built by one C call instead of a ``%`` format of
+    seven fields; the ``+00:00`` suffix of the aware value is cut off.
+    """
+    return utc.isoformat(" ", "microseconds")[:26]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
