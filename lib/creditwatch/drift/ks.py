@@ -1,6 +1,6 @@
 """Two-sample Kolmogorov–Smirnov test for numeric columns, identical to ``scipy.stats.ks_2samp``.
 
-The statistic comes from the merged-sort kernel (:mod:`creditwatch.drift.numeric`), for all
+The statistic comes from the sorted-sample kernel (:mod:`creditwatch.drift.ecdf`), for all
 columns at once. The p-value follows scipy 1.17's ``ks_2samp(alternative='two-sided',
 method='auto')`` step by step (``scipy/stats/_stats_py.py``):
 

@@ -1,38 +1,34 @@
-"""The shared numeric kernel: one merged sort per column gives KS, Wasserstein and PSI counts.
+"""The shared numeric kernel: each column sorted once gives KS, Wasserstein and PSI counts.
 
 ``NumericReference`` holds, once per reference, everything that does not depend on the window:
-each column sorted (missing values dropped per column) and encoded as keys
-(:mod:`creditwatch.drift.keys`), its count, robust scale and PSI decile edges.
-``numeric_batch`` then takes the window's columns in blocks sized to stay in cache (one column
-at 50k × 50k, dozens for small windows): it encodes the block and sorts each row of
-``[reference keys | current keys]`` with one 2-D ``np.sort`` (SIMD quicksort; a galloping merge
-for small windows), then scans each column's merged row once, with reused buffers, reading off:
+each column's finite values sorted (missing values, NaN and ±inf, dropped per column), its
+count, robust scale and PSI decile edges. ``numeric_batch`` then copies the window's columns
+in blocks sized to stay in cache, sorts each block with one 2-D ``np.sort`` (SIMD quicksort,
+NaN last) and reads off, per column, from the two sorted samples (:mod:`ecdf`):
 
-* ``num[q] = cref[q]·m - ccur[q]·n`` at each merged position ``q``, where ``cref``/``ccur``
-  count the reference/current values up to ``q``; ``num/(n·m)`` is the ECDF difference
-  ``F_ref - F_cur``. Reference keys sort before equal current keys, so the largest
-  ``F_cur - F_ref`` is exact over all positions, and the largest ``F_ref - F_cur`` is taken at
-  the ends of runs of equal values only: exactly the points ``scipy.stats.ks_2samp``
-  evaluates (``searchsorted(..., side='right')`` on all data), hence the same statistic;
-* ``Σ |num[q]|·(x[q+1] - x[q]) / (n·m)``, the area between the ECDFs: the 1-Wasserstein
-  distance, with ``x`` decoded from the keys;
-* the number of current values at or below each PSI edge, by a search of the merged keys.
+* the KS numerator ``n·m·max|F_ref - F_cur|`` (an integer), at the points scipy evaluates;
+* the 1-Wasserstein distance, as the area between the quantile functions;
+* the number of current values at or below each PSI edge (nine binary searches).
 
-Counts are integers, so the KS statistic does not depend on summation order. No scipy call is
-made per column; the p-values are computed for all columns together (:mod:`ks`).
+Nothing is merged: the window's sort is the only step that touches every value more than a few
+times. No scipy call is made per column; the p-values are computed for all columns together
+(:mod:`ks`).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import wasserstein_distance
 
-from creditwatch.drift import keys as K
+from creditwatch.drift.ecdf import Scratch, sup_numerator, wasserstein_sorted
 
 PSI_BINS = 10  # reference deciles
-_BLOCK_VALUES = 1 << 17  # values per sorted block: one 100k-value column stays in L2
+_BLOCK_VALUES = 1 << 18  # window values sorted per block: 2 MB, so a block stays in L2
+_THREADS = min(2, os.cpu_count() or 1)  # threads for sorting (numpy sorts release the GIL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,66 +36,55 @@ class NumericReference:
     """What every window reuses for the numeric columns of one reference."""
 
     names: tuple[str, ...]
-    keys: np.ndarray  # (p, n) sorted reference keys, PAD_REF after each column's count
-    counts: np.ndarray  # (p,) non-missing values per column
-    offset: np.ndarray  # (p, 1) key offsets
+    values: np.ndarray  # (p, n) each row's finite values sorted, then NaN after its count
+    counts: np.ndarray  # (p,) finite values per column
     scale: np.ndarray  # (p,) robust scale used to normalise the Wasserstein distance
-    edge_keys: np.ndarray  # (p, PSI_BINS - 1) current-sample keys of the decile edges
-    edge_ref_cum: np.ndarray  # (p, PSI_BINS - 1) reference values at or below each edge
     edges: np.ndarray  # (p, PSI_BINS - 1) decile edges (reference values)
-    floats: dict[int, np.ndarray]  # sorted values of the rare rows whose keys do not fit
+    edge_ref_cum: np.ndarray  # (p, PSI_BINS - 1) reference values at or below each edge
 
     @classmethod
     def fit(cls, names: tuple[str, ...], values: np.ndarray) -> NumericReference:
         """Precompute from ``values`` (shape ``(p, n)``; NaN and ±inf = missing)."""
-        ordered = finite(values)
-        ordered = ordered.copy() if ordered is values else ordered
-        ordered.sort(axis=1)  # NaN last
-        return cls.from_sorted(names, ordered, sorted_counts(ordered))
+        ordered = np.array(values, dtype=np.float64)  # a copy, sorted in place
+        sort_rows(ordered)
+        return cls.from_sorted(names, ordered, finite_sorted(ordered))
 
     @classmethod
     def from_sorted(cls, names: tuple[str, ...], ordered: np.ndarray, counts: np.ndarray
                     ) -> NumericReference:
-        """Precompute from rows already sorted with NaN last, and their non-missing counts.
-
-        ``ordered`` is consumed: its memory is reused for the keys.
-        """
-        offset, fits = K.offsets(ordered, counts)
+        """From rows already passed through :func:`finite_sorted`, and its counts (kept)."""
         edges = _decile_edges(ordered, counts)
-        edge_keys = K.encode(edges, offset, 1, has_nan=False)
         edge_ref_cum = np.zeros(edges.shape, dtype=np.int64)
         for i in range(len(names)):  # a few edges per column, once per fit
             edge_ref_cum[i] = np.searchsorted(ordered[i, : counts[i]], edges[i], side="right")
-        floats = {int(i): ordered[i, : counts[i]].copy() for i in np.flatnonzero(~fits)}
-        scale = robust_scale(ordered, counts)
-        ordered = np.ascontiguousarray(ordered)
-        ref_keys = K.encode(ordered, offset, 0, has_nan=bool((counts < ordered.shape[1]).any()),
-                            out=ordered.view(np.int64))
-        return cls(names, ref_keys, counts, offset, scale, edge_keys, edge_ref_cum, edges,
-                   floats)
+        return cls(names, ordered, counts, robust_scale(ordered, counts), edges, edge_ref_cum)
 
 
-def sorted_counts(ordered: np.ndarray) -> np.ndarray:
-    """Non-missing values per row of rows sorted with NaN last (a binary search per row)."""
-    return np.array([np.searchsorted(row, np.nan) for row in ordered], dtype=np.int64)
+def finite_sorted(ordered: np.ndarray) -> np.ndarray:
+    """Finite values per row of rows sorted by ``np.sort``, moved to the front; NaN after.
 
-
-def finite(values: np.ndarray) -> np.ndarray:
-    """``values`` as float64 with ±inf turned into NaN: infinities count as missing."""
-    out = np.asarray(values, dtype=np.float64)
-    if np.isinf(out).any():
-        out = np.where(np.isinf(out), np.nan, out)
-    return out
+    A sorted row is ``[-inf…, finite…, +inf…, NaN…]``, so its finite values are one slice found
+    by two binary searches; only the rare rows with infinities are rewritten (in place).
+    """
+    counts = np.empty(ordered.shape[0], dtype=np.int64)
+    for i, row in enumerate(ordered):
+        lo = int(np.searchsorted(row, -np.inf, side="right"))
+        hi = int(np.searchsorted(row, np.inf, side="left"))
+        counts[i] = hi - lo
+        if lo or (hi < row.size and row[hi] == np.inf):
+            row[: hi - lo] = row[lo:hi].copy()
+            row[hi - lo:] = np.nan
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
 class NumericBatch:
-    """Per-column merged-ECDF results of one window, read by the numeric methods."""
+    """Per-column ECDF results of one window, read by the numeric methods."""
 
     names: tuple[str, ...]
     n_ref: np.ndarray  # non-missing counts
     n_cur: np.ndarray
-    d_num: np.ndarray  # max |cref·m - ccur·n| (KS statistic = d_num / (n·m))
+    d_num: np.ndarray  # max |F_ref - F_cur|·n·m (KS statistic = d_num / (n·m))
     wasserstein: np.ndarray  # 1-Wasserstein distance in the column's units
     scale: np.ndarray  # robust scale of the reference
     ref_cum: np.ndarray  # (p, PSI_BINS - 1) reference counts at or below each edge
@@ -145,117 +130,75 @@ def _decile_edges(ordered: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.take_along_axis(ordered, np.maximum(pos, 0), axis=1)
 
 
-def numeric_batch(ref: NumericReference, current: np.ndarray, *,
+def numeric_batch(ref: NumericReference, current: np.ndarray | Sequence[np.ndarray], *,
                   block_values: int = _BLOCK_VALUES) -> NumericBatch:
-    """Merge every column of ``current`` (shape ``(p, m)``, rows as in ``ref``) with ``ref``.
+    """Compare every column of ``current`` (rows as in ``ref``, same length) with ``ref``.
 
-    Encoding and sorting run on 2-D blocks of columns; the linear scans then run on each
-    column's slice of the block, with reused buffers (fresh 1 MB arrays cost page faults).
+    ``current`` is a ``(p, m)`` array or ``p`` arrays of ``m`` values (NaN, ±inf = missing).
     """
-    current = finite(current)
-    p, m = current.shape
-    n_cur = (~np.isnan(current)).sum(axis=1)
+    p = len(ref.names)
+    m = len(current[0]) if p else 0
+    n_cur = np.zeros(p, dtype=np.int64)
     d_num = np.zeros(p, dtype=np.int64)
-    wass = np.zeros(p)
+    wass = np.full(p, np.nan)
     cur_cum = np.zeros_like(ref.edge_ref_cum)
-    n_max = ref.keys.shape[1]
-    width = n_max + m
-    step = max(1, min(p, block_values // max(width, 1)))
-    merged = np.empty((step, width), dtype=np.int64)
-    work = _Buffers(width)
-    for start in range(0, p, step):
-        rows = slice(start, min(p, start + step))
-        block = merged[: rows.stop - rows.start]
-        block[:, :n_max] = ref.keys[rows]
-        K.encode(current[rows], ref.offset[rows], 1, has_nan=bool((n_cur[rows] < m).any()),
-                 out=block[:, n_max:], scratch=work.scratch)
-        _sort(block, n_max)
-        for j, i in enumerate(range(rows.start, rows.stop)):
-            d_num[i], wass[i], cur_cum[i] = _scan(
-                block[j, : ref.counts[i] + n_cur[i]], int(ref.counts[i]), int(n_cur[i]),
-                int(ref.offset[i, 0]), ref.edge_keys[i], work)
-    cur_cum -= ref.edge_ref_cum
-    for i, ordered in ref.floats.items():
-        d_num[i], wass[i], cur_cum[i] = _float_column(ordered, current[i], ref.edges[i])
+    scratch = Scratch(max(m, ref.values.shape[1]))
+    # Columns with equal reference counts (a shared missing pattern) are taken one after the
+    # other, so that the Wasserstein grid of their sizes is computed once.
+    order = np.argsort(ref.counts, kind="stable")
+    step = max(1, min(p, block_values // max(m, 1)))
+    for rows, block, counts in _sorted_blocks(current, order, step):
+        for j, i in enumerate(rows):
+            a, c = ref.values[i, : ref.counts[i]], block[j, : counts[j]]
+            n_cur[i] = counts[j]
+            d_num[i] = sup_numerator(a, c)
+            wass[i] = wasserstein_sorted(a, c, scratch)
+            cur_cum[i] = np.searchsorted(c, ref.edges[i], side="right")
     return NumericBatch(ref.names, ref.counts, n_cur, d_num, wass, ref.scale, ref.edge_ref_cum,
                         cur_cum)
 
 
-class _Buffers:
-    """Scratch arrays for one column's scan, allocated once per batch."""
+def _sorted_blocks(current: np.ndarray | Sequence[np.ndarray], order: np.ndarray, step: int
+                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``(rows, sorted block, finite counts)`` for blocks of ``step`` columns, in ``order``.
 
-    def __init__(self, width: int) -> None:
-        self.num = np.empty(width, dtype=np.int64)
-        self.bits = np.empty(width, dtype=np.int64)
-        self.scratch = np.empty(2 * width, dtype=np.int64)  # for encoding the window
-        self.weights = np.empty(width, dtype=np.float64)
-        self.gaps = np.empty(width, dtype=np.float64)
-
-
-def _sort(block: np.ndarray, n_ref: int) -> None:
-    """Sort each row of ``[reference keys | current keys]`` in place.
-
-    A small window against a large reference is sorted on its own first and then merged by a
-    stable sort (timsort finds the two runs and gallops through the long one); otherwise one
-    SIMD quicksort of the whole row is cheaper.
+    The columns are copied into two reused buffers (fresh memory per block would cost page
+    faults) and sorted there, NaN last. While the caller works on one block, a second thread
+    fills and sorts the next: ``np.sort`` releases the GIL, so on two cores the sort, the
+    largest cost of a comparison, runs beside the statistics instead of before them.
     """
-    if (block.shape[1] - n_ref) * 16 < n_ref:
-        block[:, n_ref:].sort(axis=1)
-        block.sort(axis=1, kind="stable")
-    else:
+    starts = range(0, len(order), step)
+    m = len(current[0]) if len(order) else 0
+    buffers = [np.empty((min(step, len(order)), m)) for _ in range(min(2, len(starts)))]
+
+    def prepare(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = order[starts[k]: starts[k] + step]
+        block = buffers[k % 2][: len(rows)]
+        for j, i in enumerate(rows):
+            block[j] = current[i]
         block.sort(axis=1)
+        return rows, block, finite_sorted(block)
+
+    if len(starts) < 2 or _THREADS < 2:
+        for k in range(len(starts)):
+            yield prepare(k)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(prepare, 0)
+        for k in range(len(starts)):
+            ready = pending.result()
+            if k + 1 < len(starts):  # block k - 1 is done with, so its buffer is free
+                pending = pool.submit(prepare, k + 1)
+            yield ready
 
 
-def _scan(merged: np.ndarray, n: int, m: int, offset: int, edge_keys: np.ndarray,
-          work: _Buffers) -> tuple[int, float, np.ndarray]:
-    """KS numerator, Wasserstein distance and PSI counts (``<=`` each edge) of one column."""
-    size = merged.size
-    if n == 0 or m == 0:  # nothing to compare (the engine excludes such columns)
-        return 0, float("nan"), np.searchsorted(merged, edge_keys, side="right")
-    num = work.num[:size]
-    np.bitwise_and(merged, 1, out=num)  # 1 for a current value
-    num *= -(n + m)
-    num += m  # +m per reference value, -n per current value
-    np.cumsum(num, out=num)  # = cref·m - ccur·n
-    d_num = max(_max_at_run_ends(num, merged), -int(num.min(initial=0)), 0)
-
-    values = K.decode_sorted_row(merged, offset, work.bits[:size])
-    gaps = np.subtract(values[1:], values[:-1], out=work.gaps[: size - 1])
-    weights = np.abs(num[:-1], out=work.weights[: size - 1])
-    # einsum, not BLAS: OpenBLAS threads cost milliseconds per call on a busy machine.
-    wass = float(np.einsum("i,i->", weights, gaps)) / (float(n) * float(m))
-    return d_num, wass, np.searchsorted(merged, edge_keys, side="right")
-
-
-def _max_at_run_ends(num: np.ndarray, merged: np.ndarray) -> int:
-    """Largest ``num`` at the last position of a run of equal values.
-
-    The overall maximum usually sits at a run end (always when the samples share no value).
-    Otherwise its run (equal values, reference copies first) can only count at its end; if
-    nothing outside that run goes higher, that is the answer, and only failing that is the
-    full run-end mask built.
-    """
-    if num.size == 0:
-        return 0
-    top = int(num.argmax())
-    end = int(np.searchsorted(merged, merged[top] | 1, side="right")) - 1  # end of top's run
-    best = int(num[end])
-    if end == top:
-        return best
-    start = int(np.searchsorted(merged, merged[top] & ~1, side="left"))
-    if max(num[:start].max(initial=best), num[end + 1:].max(initial=best)) <= best:
-        return best
-    bits = merged.view(np.uint64)  # unsigned, so a sign change also counts as a difference
-    run_end = (bits[1:] ^ bits[:-1]) > 1
-    return max(int(num[-1]), int(num[:-1][run_end].max(initial=num[-1])))
-
-
-def _float_column(ref: np.ndarray, current: np.ndarray, edges: np.ndarray
-                  ) -> tuple[int, float, np.ndarray]:
-    """The same three results in plain float arithmetic, as scipy computes them (rare path)."""
-    cur = np.sort(current[~np.isnan(current)])
-    n, m = ref.size, cur.size
-    both = np.concatenate((ref, cur))
-    num = np.searchsorted(ref, both, side="right") * m - np.searchsorted(cur, both, side="right") * n
-    wass = float(wasserstein_distance(ref, cur)) if n and m else float("nan")
-    return int(np.abs(num).max(initial=0)), wass, np.searchsorted(cur, edges, side="right")
+def sort_rows(values: np.ndarray) -> None:
+    """``values.sort(axis=1)`` in place, split between two threads when there are two cores."""
+    half = values.shape[0] // 2
+    if _THREADS < 2 or half == 0:
+        values.sort(axis=1)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(values[half:].sort, axis=1)
+        values[:half].sort(axis=1)
+        other.result()

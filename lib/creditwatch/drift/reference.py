@@ -1,7 +1,7 @@
 """``Reference`` and ``compare``: the drift engine's Python API.
 
 ``Reference(reference_df)`` types the columns from the schema, sets aside the columns it cannot
-test (reason kept), and precomputes once what every window reuses: sorted numeric keys, robust
+test (reason kept), and precomputes once what every window reuses: sorted numeric values, robust
 scales and PSI edges (:mod:`numeric`), category levels and counts (:mod:`categorical`), missing
 counts. ``Reference.compare(current_df)`` then runs, for all columns of a kind at once, the
 registered test and effect sizes, corrects the p-values across columns, and applies the verdict:
@@ -25,7 +25,7 @@ from creditwatch.config import Settings, get_settings
 from creditwatch.drift import correction as corr
 from creditwatch.drift import registry
 from creditwatch.drift.categorical import CategoricalReference, categorical_batch, level_counts
-from creditwatch.drift.numeric import NumericReference, finite, numeric_batch, sorted_counts
+from creditwatch.drift.numeric import NumericReference, finite_sorted, numeric_batch, sort_rows
 from creditwatch.drift.result import DriftResult, DriftSettings, features_frame
 from creditwatch.schema import FIELD_BY_NAME, FIELDS, Kind
 
@@ -139,11 +139,10 @@ class Reference:
         ref = self._numeric
         if not ref.names or len(current) == 0:
             return {}
-        values = np.full((len(ref.names), len(current)), np.nan)
-        for i, name in enumerate(ref.names):
-            if name in current.columns:
-                values[i] = current[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        data = numeric_batch(ref, values)
+        absent = np.full(len(current), np.nan)
+        data = numeric_batch(ref, [current[name].to_numpy(dtype=np.float64, na_value=np.nan)
+                                   if name in current.columns else absent
+                                   for name in ref.names])
         test, gate = registry.test_for("numeric"), registry.gate_for("numeric")
         stat, p = test.batch(data)
         effect = gate.batch(data)
@@ -267,9 +266,8 @@ def _sorted_numeric(frame: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, 
     values = np.empty((len(names), len(frame)))
     for i, name in enumerate(names):
         values[i] = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
-    values = finite(values)
-    values.sort(axis=1)
-    return values, sorted_counts(values)
+    sort_rows(values)
+    return values, finite_sorted(values)
 
 
 def _count_missing(column: pd.Series, kind: Kind) -> int:
