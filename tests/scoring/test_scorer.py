@@ -121,3 +121,15 @@ def test_one_application_is_scored_like_the_same_row_in_a_batch(scorer: Scorer,
         for key in ("decision", "confidence", "data_quality_score", "missing_fields",
                     "out_of_range_fields", "unknown_category_fields"):
             assert one[key] == expected[key], key
+
+
+def test_batch_records_equal_row_by_row_records(scorer: Scorer, apps: pd.DataFrame) -> None:
+    """Scores.records() (built column-wise for the API's batches) equals record(i) for every row,
+    field lists included."""
+    frame = apps.iloc[:200].copy()
+    frame.loc[frame.index[::3], "ORGANIZATION_TYPE"] = "A brand-new organisation type"
+    frame.loc[frame.index[::5], "AMT_INCOME_TOTAL"] = 1e12  # outside the typical range
+    scores = scorer.score(frame)
+    assert scores.records() == [scores.record(i) for i in range(len(scores))]
+    assert any(r["unknown_category_fields"] for r in scores.records())
+    assert any(r["out_of_range_fields"] for r in scores.records())

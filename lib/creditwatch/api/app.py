@@ -7,6 +7,7 @@ writer, which first replays any spool left by a killed process, and flushes on s
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,6 +38,11 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         api_logging.set_sink(state.logs.append)
         state.writer.start()
+        # Everything loaded so far (model, libraries, app) lives as long as the process: move
+        # it out of the collector's reach, so the full collections that a 1000-application
+        # batch's allocations trigger do not rescan a quarter-million startup objects
+        # (measured: ~25 ms of a 150 ms batch on this machine).
+        gc.freeze()
         log.info("api_started", model_version=state.scorer.version, store=state.store.url)
         try:
             yield

@@ -54,14 +54,17 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
     scores = state.scorer.score_encoded(validated.encoded, started=started)
     received = datetime.now(UTC)
     n = len(rows)
-    top_values = scores.features[:, state.top_idx].tolist()
+    top = scores.features[:, state.top_idx]
+    # NaN != NaN: a missing feature is stored as NULL (None in an object array, one pass)
+    boxed = top.astype(object)
+    boxed[top != top] = None
+    top_values = boxed.tolist()
     top_names = state.top_names
     results: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
     pre_ms, inf_ms = scores.preprocessing_ms / n, scores.inference_ms / n
-    for r in range(n):
+    for r, result in enumerate(scores.records()):
         prediction_id = request_id if n == 1 else f"{request_id}-{r}"
-        result = scores.record(r)
         result["prediction_id"] = prediction_id
         result["preprocessing_ms"] = pre_ms
         result["inference_ms"] = inf_ms
@@ -88,9 +91,7 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
                 "out_of_range": result["out_of_range_fields"],
                 "unknown_category": result["unknown_category_fields"],
             },
-            # NaN != NaN: a missing feature is stored as NULL
-            "features": {name: (v if v == v else None)
-                         for name, v in zip(top_names, top_values[r], strict=True)},
+            "features": dict(zip(top_names, top_values[r], strict=True)),
         })
         results.append(result)
     _spool(state, "prediction", records)

@@ -7,8 +7,9 @@ method='auto')`` step by step (``scipy/stats/_stats_py.py``):
 * ``max(n1, n2) <= 10000``: the *exact* null distribution. Scipy first snaps the statistic to
   the lattice ``h / lcm(n1, n2)`` (``h = round(d·lcm)``) and reports that value; we call scipy's
   own private helper ``_attempt_exact_2kssamp`` per such column (it is O(n) and only used for
-  small samples). If it fails numerically scipy warns and falls back to the asymptotic
-  p-value with the snapped statistic; so do we.
+  small samples; the columns run in a thread pool, since it releases the GIL). If it fails
+  numerically scipy warns and falls back to the asymptotic p-value with the snapped
+  statistic; so do we.
 * otherwise the asymptotic distribution: ``kstwo.sf(d, round(n1·n2/(n1+n2)))`` with the larger
   size first in the product, for all such columns at once (:mod:`kstwo` evaluates scipy's two
   slow branches faster, to ~1e-12 of scipy's values).
@@ -19,8 +20,11 @@ Both are clipped to [0, 1] as in scipy. Missing values are dropped per column be
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.stats._stats_py import _attempt_exact_2kssamp  # scipy's exact path, reused as is
@@ -42,10 +46,12 @@ def pvalues(statistic: np.ndarray, n1: np.ndarray, n2: np.ndarray
     empty = np.minimum(n1, n2) <= 0  # scipy raises; the engine excludes such columns
     d[empty] = np.nan
     asymp = (np.maximum(n1, n2) > MAX_EXACT_N) & ~empty
-    for i in np.flatnonzero(~asymp & ~empty):
-        a, b = int(n1[i]), int(n2[i])
-        success, d[i], p[i] = _attempt_exact_2kssamp(a, b, math.gcd(a, b), float(d[i]),
-                                                     "two-sided")
+    exact = np.flatnonzero(~asymp & ~empty)
+    jobs = [(int(n1[i]), int(n2[i]), float(d[i])) for i in exact]
+    # scipy's exact helper is compiled code that releases the GIL, and at a few ms a column
+    # it is most of a small window's cost: the columns run on every core
+    results = _exact_pool().map(_exact, jobs) if len(jobs) > 1 else map(_exact, jobs)
+    for i, (success, d[i], p[i]) in zip(exact, results, strict=True):
         if not success:
             warnings.warn("ks_2samp: Exact calculation unsuccessful. Switching to "
                           "method=asymp.", RuntimeWarning, stacklevel=2)
@@ -55,6 +61,17 @@ def pvalues(statistic: np.ndarray, n1: np.ndarray, n2: np.ndarray
         small = np.minimum(n1[asymp], n2[asymp]).astype(np.float64)
         p[asymp] = kstwo_sf(d[asymp], np.round(big * small / (big + small)))
     return d, np.clip(p, 0.0, 1.0)
+
+
+def _exact(job: tuple[int, int, float]) -> tuple[bool, float, float]:
+    a, b, d = job
+    success, snapped, p = _attempt_exact_2kssamp(a, b, math.gcd(a, b), d, "two-sided")
+    return bool(success), float(snapped), float(p)
+
+
+@functools.cache
+def _exact_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="ks-exact")
 
 
 def batch(numeric: NumericBatch) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ whose paths go on the same row.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from creditwatch.drift.result import DriftResult
 from creditwatch.drift.windows import Window
 from creditwatch.errors import CreditwatchError
 from creditwatch.store import Store
+
+PREFETCH_WINDOWS = 2  # windows read ahead during a history (each holds at most drift_max_rows)
 
 
 class NoReferenceError(CreditwatchError):
@@ -123,18 +126,20 @@ class DriftMonitor:
                 on_window: Callable[[DriftRun], None] | None = None) -> list[DriftRun]:
         """One run per window, in order (``on_window`` sees each, e.g. for a progress bar).
 
-        The next window's inputs are read in a background thread while this one is
-        compared: the read waits mostly on the database, the comparison on numpy.
+        The next windows' inputs are read in background threads while this one is
+        compared: a read waits mostly on the database and on Arrow's JSON parser, which both
+        run outside the GIL, so two reads in flight keep both cores of a small machine busy.
         """
         runs: list[DriftRun] = []
         if not windows:
             return runs
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self.current, windows[0])
+        ahead = PREFETCH_WINDOWS
+        with ThreadPoolExecutor(max_workers=ahead) as pool:
+            pending = deque(pool.submit(self.current, w) for w in windows[:ahead])
             for i, window in enumerate(windows):
-                current = pending.result()
-                if i + 1 < len(windows):
-                    pending = pool.submit(self.current, windows[i + 1])
+                current = pending.popleft().result()
+                if i + ahead < len(windows):
+                    pending.append(pool.submit(self.current, windows[i + ahead]))
                 run = self.run(window, save=save, current=current)
                 runs.append(run)
                 if on_window is not None:

@@ -8,6 +8,7 @@ columns, EXT_SOURCE_1) are therefore not held against an application.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ def _bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _LO, _HI, _SENTINEL = _bounds()
 _NAMES = np.array(schema.FIELD_NAMES)
+_NAME_LIST = list(schema.FIELD_NAMES)
 
 
 @dataclass(slots=True)
@@ -43,6 +45,14 @@ class Quality:
 
     def fields(self, mask: np.ndarray, row: int) -> list[str]:
         return _NAMES[mask[row]].tolist()
+
+    @staticmethod
+    def fields_by_row(mask: np.ndarray) -> list[list[str]]:
+        """``fields(mask, i)`` for every row at once: one nonzero, one name lookup per hit
+        (per-row numpy calls cost more than the work in a 1000-application batch)."""
+        rows, cols = np.nonzero(mask)
+        hits = iter([_NAME_LIST[c] for c in cols.tolist()])
+        return [list(itertools.islice(hits, k)) for k in np.bincount(rows, minlength=len(mask)).tolist()]
 
 
 def assess(encoded: Encoded, expected: np.ndarray) -> Quality:

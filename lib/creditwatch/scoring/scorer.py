@@ -72,6 +72,21 @@ class Scores:
             "model_version": self.model_version,
         }
 
+    def records(self) -> list[dict[str, Any]]:
+        """``record(i)`` for every row, built column-wise (the API's batch path)."""
+        q = self.quality
+        t, version = self.threshold, self.model_version
+        return [
+            {"probability": p, "decision": REFUSED if refused else APPROVED, "threshold": t,
+             "confidence": confidence, "data_quality_score": score, "missing_fields": missing,
+             "out_of_range_fields": outside, "unknown_category_fields": unknown,
+             "model_version": version}
+            for p, refused, confidence, score, missing, outside, unknown in zip(
+                self.probability.tolist(), self.refused.tolist(), self.confidence.tolist(),
+                q.score.tolist(), q.fields_by_row(q.missing), q.fields_by_row(q.out_of_range),
+                q.fields_by_row(q.unknown), strict=True)
+        ]
+
     def to_frame(self, index: pd.Index | None = None) -> pd.DataFrame:
         q = self.quality
         return pd.DataFrame(
