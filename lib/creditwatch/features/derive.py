@@ -5,13 +5,14 @@ number it would sit 1000 years away from every real value. Ratios follow the wel
 Home Credit kernels: credit/income, annuity/income, credit term, employment/age, income
 per person, goods/credit, and EXT_SOURCE aggregates.
 
-The formulas are written once, in :func:`_formulas`, against a tiny arithmetic namespace, and
-evaluated two ways: on numpy columns for any number of rows (:func:`derive`), and on plain
-Python floats for one application (:func:`derive_row`). One row through numpy costs ~30
-ufunc calls of fixed overhead each, which dominated single-application scoring; the scalar
-evaluation gives bit-identical values (same operations in the same order, checked by a test).
-Sums and products are spelled out term by term rather than as axis reductions, because
-numpy's reduction order is not the left-to-right order of Python arithmetic.
+The formulas are written once, in :func:`_formulas`, against an arithmetic namespace
+(:mod:`creditwatch.arith`), and evaluated two ways: on numpy columns for any number of rows
+(:func:`derive`), and on plain Python floats for one application (:func:`derive_row`). One
+row through numpy costs ~30 ufunc calls of fixed overhead each, which dominated
+single-application scoring; the scalar evaluation gives bit-identical values (same operations
+in the same order, checked by a test). Sums and products are spelled out term by term rather
+than as axis reductions, because numpy's reduction order is not the left-to-right order of
+Python arithmetic.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from creditwatch import schema
+from creditwatch.arith import FloatOps, NumpyOps
 
 _IDX = {name: i for i, name in enumerate(schema.FIELD_NAMES)}
 _EMPLOYED = _IDX["DAYS_EMPLOYED"]
@@ -49,38 +51,6 @@ DERIVED_FEATURES: tuple[str, ...] = (
     "EXT_SOURCE_NAN_COUNT",
     "EXT_SOURCE_PROD",
 )
-
-
-class _Numpy:
-    """Column arithmetic; the caller holds an errstate (x/0 gives inf, cleaned after)."""
-
-    div = staticmethod(np.divide)
-    where = staticmethod(np.where)
-    fmin = staticmethod(np.fmin)
-    fmax = staticmethod(np.fmax)
-    sqrt = staticmethod(np.sqrt)
-
-
-class _Python:
-    """The same arithmetic on floats: a zero divisor gives NaN (numpy's inf, cleaned)."""
-
-    @staticmethod
-    def div(a: float, b: float) -> float:
-        return a / b if b else math.nan
-
-    @staticmethod
-    def where(cond: bool, a: float, b: float) -> float:
-        return a if cond else b
-
-    @staticmethod
-    def fmin(a: float, b: float) -> float:  # NaN-skipping, like np.fmin
-        return b if a != a else a if b != b or a <= b else b
-
-    @staticmethod
-    def fmax(a: float, b: float) -> float:
-        return b if a != a else a if b != b or a >= b else b
-
-    sqrt = staticmethod(math.sqrt)
 
 
 def _formulas(col: Callable[[str], Any], employed: Any, anom: Any, ext: Sequence[Any],
@@ -127,7 +97,7 @@ def derive(raw: np.ndarray) -> np.ndarray:
     base[anom, _EMPLOYED] = np.nan
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         columns = _formulas(lambda key: base[:, _COLUMNS[key]], base[:, _EMPLOYED], anom,
-                            [base[:, i] for i in _EXT], _Numpy)
+                            [base[:, i] for i in _EXT], NumpyOps)
         derived = out[:, width:]
         for j, column in enumerate(columns):
             derived[:, j] = column
@@ -146,6 +116,6 @@ def derive_row(raw: list[float]) -> list[float]:
     if anom:
         row[_EMPLOYED] = math.nan
     derived = _formulas(lambda key: row[_COLUMNS[key]], row[_EMPLOYED], anom,
-                        [row[i] for i in _EXT], _Python)
+                        [row[i] for i in _EXT], FloatOps)
     row.extend(v if v - v == 0.0 else math.nan for v in derived)  # inf - inf is NaN
     return row

@@ -22,7 +22,6 @@ from creditwatch import schema
 
 CategoryMaps = dict[str, list[str]]
 _NAMES = schema.FIELD_NAMES
-_INDEX = {name: i for i, name in enumerate(_NAMES)}
 _NUMBERS = (int, float, np.integer, np.floating)
 _BOOLS = (bool, np.bool_)
 _STRING_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype == "str"]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from creditwatch import schema
+from creditwatch.arith import FloatOps, NumpyOps
 from creditwatch.config import Settings, get_settings
 from creditwatch.features import Encoded
 from creditwatch.model.bundle import ModelBundle, load_bundle
@@ -27,14 +28,6 @@ from creditwatch.scoring.quality import Quality, assess
 APPROVED, REFUSED = "APPROVED", "REFUSED"
 CONFIDENCE_LEVELS = np.array(["LOW", "MEDIUM", "HIGH"])
 Applications = pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]]
-
-
-class _Python:
-    """``where`` on plain floats, for the one-application path of :meth:`Scorer._level`."""
-
-    @staticmethod
-    def where(cond: bool, a: float, b: float) -> float:
-        return a if cond else b
 
 
 @dataclass(slots=True)
@@ -60,32 +53,31 @@ class Scores:
 
     def record(self, i: int) -> dict[str, Any]:
         q = self.quality
-        return {
-            "probability": float(self.probability[i]),
-            "decision": REFUSED if self.refused[i] else APPROVED,
-            "threshold": self.threshold,
-            "confidence": str(self.confidence[i]),
-            "data_quality_score": float(q.score[i]),
-            "missing_fields": q.fields(q.missing, i),
-            "out_of_range_fields": q.fields(q.out_of_range, i),
-            "unknown_category_fields": q.fields(q.unknown, i),
-            "model_version": self.model_version,
-        }
+        return self._result(float(self.probability[i]), bool(self.refused[i]),
+                            str(self.confidence[i]), float(q.score[i]), q.fields(q.missing, i),
+                            q.fields(q.out_of_range, i), q.fields(q.unknown, i))
 
     def records(self) -> list[dict[str, Any]]:
         """``record(i)`` for every row, built column-wise (the API's batch path)."""
         q = self.quality
-        t, version = self.threshold, self.model_version
-        return [
-            {"probability": p, "decision": REFUSED if refused else APPROVED, "threshold": t,
-             "confidence": confidence, "data_quality_score": score, "missing_fields": missing,
-             "out_of_range_fields": outside, "unknown_category_fields": unknown,
-             "model_version": version}
-            for p, refused, confidence, score, missing, outside, unknown in zip(
-                self.probability.tolist(), self.refused.tolist(), self.confidence.tolist(),
-                q.score.tolist(), q.fields_by_row(q.missing), q.fields_by_row(q.out_of_range),
-                q.fields_by_row(q.unknown), strict=True)
-        ]
+        return [self._result(*row) for row in zip(
+            self.probability.tolist(), self.refused.tolist(), self.confidence.tolist(),
+            q.score.tolist(), q.fields_by_row(q.missing), q.fields_by_row(q.out_of_range),
+            q.fields_by_row(q.unknown), strict=True)]
+
+    def _result(self, probability: float, refused: bool, confidence: str, score: float,
+                missing: list[str], outside: list[str], unknown: list[str]) -> dict[str, Any]:
+        return {
+            "probability": probability,
+            "decision": REFUSED if refused else APPROVED,
+            "threshold": self.threshold,
+            "confidence": confidence,
+            "data_quality_score": score,
+            "missing_fields": missing,
+            "out_of_range_fields": outside,
+            "unknown_category_fields": unknown,
+            "model_version": self.model_version,
+        }
 
     def to_frame(self, index: pd.Index | None = None) -> pd.DataFrame:
         q = self.quality
@@ -133,8 +125,8 @@ class Scorer:
 
     def confidence(self, p: np.ndarray) -> np.ndarray:
         if len(p) == 1:  # one application: float arithmetic beats six ufunc calls
-            return CONFIDENCE_LEVELS[[self._level(float(p[0]), _Python)]]
-        return CONFIDENCE_LEVELS[self._level(p, np)]
+            return CONFIDENCE_LEVELS[[self._level(float(p[0]), FloatOps)]]
+        return CONFIDENCE_LEVELS[self._level(p, NumpyOps)]
 
     def _level(self, p: Any, xp: Any) -> Any:
         """0 (LOW), 1 (MEDIUM) or 2 (HIGH): distance from the threshold as a share of the
