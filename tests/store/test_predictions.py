@@ -273,3 +273,62 @@ def test_feature_values_on_whole_seconds_stay_in_their_window(store) -> None:  #
                              prediction(t + timedelta(microseconds=5), request_id="frac")])
     found = store.read_feature_values(t, t + timedelta(seconds=1))
     assert len(found) == 6
+
+
+_AWKWARD_TEXT = 'back\\slash \\n tab\there "quoted" new\nline é 中文 🙂 \\\\ end\\'
+
+
+def test_read_inputs_keeps_awkward_text_exactly(store: Store) -> None:
+    """Text values come back exactly as written, whatever they hold: backslashes (doubled by
+    PostgreSQL's COPY, which the bulk read undoes), tabs, quotes, line breaks, non-ASCII;
+    the same through a sampled (``ids``) read."""
+    store.write_predictions([
+        prediction(T0, inputs={"ORGANIZATION_TYPE": _AWKWARD_TEXT, "AMT_CREDIT": 1.0}),
+        prediction(T0 + timedelta(seconds=1), inputs={"ORGANIZATION_TYPE": "plain"}),
+    ])
+    frame = store.read_inputs(fields=["ORGANIZATION_TYPE", "AMT_CREDIT"])
+    assert frame["ORGANIZATION_TYPE"].tolist() == [_AWKWARD_TEXT, "plain"]
+    ids = frame.index.tolist()
+    sampled = store.read_inputs(fields=["ORGANIZATION_TYPE"], ids=[ids[0]])
+    assert sampled.index.tolist() == [ids[0]]
+    assert sampled["ORGANIZATION_TYPE"].tolist() == [_AWKWARD_TEXT]
+
+
+def test_read_inputs_keeps_a_fractional_integer_field_as_float(store: Store) -> None:
+    """An integer field holding a non-integral value stays float (no rounding, no error);
+    integral ones come back as nullable integers."""
+    store.write_predictions([
+        prediction(T0, inputs={"CNT_CHILDREN": 2.5, "DAYS_BIRTH": -12000}),
+        prediction(T0 + timedelta(seconds=1), inputs={"CNT_CHILDREN": 1}),
+    ])
+    frame = store.read_inputs(fields=["CNT_CHILDREN", "DAYS_BIRTH"])
+    assert frame["CNT_CHILDREN"].dtype == "float64"
+    assert frame["CNT_CHILDREN"].tolist() == [2.5, 1.0]
+    assert str(frame["DAYS_BIRTH"].dtype) == "Int64"
+    assert frame["DAYS_BIRTH"].iloc[0] == -12000 and pd.isna(frame["DAYS_BIRTH"].iloc[1])
+
+
+def test_prediction_ids_are_the_window_s_ids(store: Store) -> None:
+    """``prediction_ids`` gives exactly the ids in ``[start, end)`` as int64; an empty window
+    gives an empty array."""
+    store.write_predictions([prediction(T0 + timedelta(hours=h)) for h in range(5)])
+    all_ids = store.read_predictions(columns=["id"])["id"].tolist()
+    got = store.prediction_ids(T0 + timedelta(hours=1), T0 + timedelta(hours=4))
+    assert got.dtype == "int64"
+    assert sorted(got.tolist()) == all_ids[1:4]
+    empty = store.prediction_ids(T0 - timedelta(days=2), T0 - timedelta(days=1))
+    assert empty.dtype == "int64" and len(empty) == 0
+
+
+def test_read_inputs_accepts_multi_line_json_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A JSON document stored over several lines (written by another tool) is read like any
+    other: line breaks between tokens are only whitespace."""
+    with Store(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        store.write_predictions([prediction(T0, inputs={"AMT_CREDIT": 7.0})])
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE predictions SET inputs = '{\n  \"AMT_CREDIT\": 8.0,\r\n"
+                "  \"CODE_GENDER\": \"F\"\n}'")
+        frame = store.read_inputs(fields=["AMT_CREDIT", "CODE_GENDER"])
+    assert frame["AMT_CREDIT"].tolist() == [8.0]
+    assert frame["CODE_GENDER"].tolist() == ["F"]

@@ -3,22 +3,19 @@ consecutive windows never count a prediction twice; a ``None`` bound is open."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.json as pajson
-from sqlalchemy import BigInteger, Text, bindparam, cast, func, select, type_coerce
+from sqlalchemy import BigInteger, LargeBinary, Text, bindparam, cast, func, literal, select, type_coerce
 from sqlalchemy.dialects import postgresql
 
-from creditwatch.schema import FIELD_BY_NAME, FIELD_NAMES, pandas_dtypes
+from creditwatch.schema import FIELD_NAMES
 from creditwatch.store._base import StoreBase, time_column, window
+from creditwatch.store.decode import copy_out, decode_inputs, ndjson, split_id_json
 from creditwatch.store.models import ANOMALIES, API_LOGS, FEATURE_VALUES, PREDICTIONS
-from creditwatch.store.types import loads
 
 # Everything but the raw inputs, which have their own reader.
 DEFAULT_PREDICTION_COLUMNS = tuple(c.key for c in PREDICTIONS.c if c.key != "inputs")
@@ -76,7 +73,7 @@ class ReadsMixin(StoreBase):
         prediction id. This is the "current" side of a drift window. ``ids`` restricts the
         read to those predictions (a sample of a large window, see ``prediction_ids``)."""
         names = list(fields or FIELD_NAMES)
-        # Fetch the JSON as text and decode it in bulk (see decode_inputs), instead of the
+        # Fetch the JSON as text and decode it in bulk (see store.decode), instead of the
         # driver building a Python dict per row.
         raw = (
             cast(PREDICTIONS.c.inputs, Text)
@@ -97,11 +94,14 @@ class ReadsMixin(StoreBase):
             else:
                 stmt = stmt.where(PREDICTIONS.c.id.in_(bindparam("ids", expanding=True)))
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt, params).all()
-        index = pd.Index([r[0] for r in rows], name="prediction_id")
-        texts = [r[1] for r in rows]
-        frame = decode_inputs(texts, names)
-        frame.index = index
+            if self.dialect == "postgresql":
+                found, lines = split_id_json(copy_out(conn, stmt, params))
+            else:
+                rows = conn.execute(stmt, params).all()
+                found, lines = np.array([r[0] for r in rows], dtype=np.int64), ndjson(
+                    [r[1] for r in rows])
+        frame = decode_inputs(lines, names)
+        frame.index = pd.Index(found, name="prediction_id")
         return frame
 
     def prediction_ids(
@@ -113,6 +113,15 @@ class ReadsMixin(StoreBase):
         model_version: str | None = None,
     ) -> np.ndarray:
         """Ids of the predictions in ``[start, end)`` (index-only: cheap even for big windows)."""
+        if self.dialect == "postgresql":
+            # One value: the ids as 8-byte big-endian integers, concatenated by the server
+            # (a window of 33k ids: 12 ms, against 105 ms for a Python int per row).
+            packed = func.string_agg(func.int8send(PREDICTIONS.c.id), literal(b"", LargeBinary))
+            stmt = self._prediction_window(select(packed), start, end, time_column,
+                                           model_version, order=False)
+            with self.engine.connect() as conn:
+                data = conn.execute(stmt).scalar_one()
+            return np.frombuffer(data or b"", dtype=">i8").astype(np.int64)
         stmt = self._prediction_window(select(PREDICTIONS.c.id), start, end, time_column,
                                        model_version, order=False)
         with self.engine.connect() as conn:
@@ -176,50 +185,3 @@ class ReadsMixin(StoreBase):
         if model_version is not None:
             stmt = stmt.where(PREDICTIONS.c.model_version == model_version)
         return stmt.order_by(column, PREDICTIONS.c.id) if order else stmt
-
-
-def decode_inputs(texts: list[str], names: Sequence[str]) -> pd.DataFrame:
-    """JSON objects (one per row) → one typed column per name, schema dtypes.
-
-    Arrow's JSON reader parses straight into typed columns, about twice as fast as building
-    a dict per row and a DataFrame from them. It needs every value to fit the schema's type;
-    anything else (a name outside the schema, a value of the wrong type) falls back to the
-    generic path, which coerces such values to missing.
-    """
-    if texts and all(n in FIELD_BY_NAME for n in names):
-        schema = pa.schema(
-            [pa.field(n, pa.string() if FIELD_BY_NAME[n].dtype == "str" else pa.float64())
-             for n in names]
-        )
-        options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
-        try:
-            table = pajson.read_json(
-                io.BytesIO("\n".join(texts).encode()), parse_options=options
-            )
-        except pa.ArrowException:
-            pass
-        else:
-            return _schema_dtypes(table.select(list(names)).to_pandas())
-    records = loads("[" + ",".join(texts) + "]") if texts else []
-    return _schema_dtypes(pd.DataFrame.from_records(records, columns=list(names)))
-
-
-def _schema_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cast known schema fields to the schema's pandas dtypes (floats stay floats when an
-    integer field holds a non-integral value, rather than failing the whole window)."""
-    dtypes = pandas_dtypes()
-    out: dict[str, Any] = {}
-    for name in frame.columns:
-        dtype = dtypes.get(name)
-        column = frame[name]
-        if dtype == "object":  # text: missing is None, whichever path decoded it
-            out[name] = column.astype(object).where(column.notna(), None)
-        elif dtype is None or column.dtype == dtype:
-            out[name] = column
-        else:
-            numeric = pd.to_numeric(column, errors="coerce")
-            try:
-                out[name] = numeric.astype(pd.api.types.pandas_dtype(dtype))
-            except (TypeError, ValueError):
-                out[name] = numeric.astype("float64")
-    return pd.DataFrame(out, index=frame.index)
