@@ -8,8 +8,9 @@ SQLite store, or with ``--pg`` a throw-away PostgreSQL database at TEST_DATABASE
 artifacts/model when present, else one trained on 100k synthetic rows. Each run measures, in
 this order: /floor and /predict at concurrency 16 for ``--duration`` seconds; /floor and
 /predict at concurrency 1; /predict-batch with 1000 applications at concurrency 1. Reported:
-medians over the runs of req/s, p50 and p99. Then the server is stopped (SIGTERM: the spool
-is flushed) and the store must hold exactly one prediction per answered application.
+medians over the runs of req/s, p50 and p99, and of each run's /predict-to-floor ratio.
+Then the server is stopped (SIGTERM: the spool is flushed) and the store must hold exactly
+one prediction per answered application.
 """
 
 from __future__ import annotations
@@ -201,7 +202,11 @@ def main() -> None:
             _row("constant POST /floor, concurrency 1", table["floor1"]),
             _row("POST /predict, concurrency 1", table["predict1"]),
             _row(f"POST /predict-batch ({BATCH:,} applications), concurrency 1", table["batch"])]
-    ratio = rows[1][1] / rows[0][1]
+    # Paired: each run measures the floor and /predict back to back, under the same
+    # conditions, so the median of the per-run ratios is steadier than a ratio of medians.
+    ratios = sorted(p.rps / f.rps for p, f in zip(table["predict16"], table["floor16"],
+                                                   strict=True))
+    ratio = statistics.median(ratios)
     cpu_ratio = (rows[0][4] + rows[0][5]) / (rows[1][4] + rows[1][5])
     p50_c1, batch_p50 = rows[3][2], rows[4][2]
     verdict = {True: "met", False: "NOT met"}
@@ -218,7 +223,9 @@ def main() -> None:
         *(f"| {n} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {cpu:,.0f} | {w:,.0f} |"
           for n, rps, p50, p99, cpu, w in rows), "",
         f"- /predict at concurrency 16: {ratio:.0%} of the floor's throughput (goal ≥ "
-        f"{GOALS['ratio']:.0%}): {verdict[ratio >= GOALS['ratio']]}. By server CPU per "
+        f"{GOALS['ratio']:.0%}): {verdict[ratio >= GOALS['ratio']]}. Median of the per-run "
+        f"ratios (runs: {', '.join(f'{r:.0%}' for r in ratios)}; ratio of the medians "
+        f"above: {rows[1][1] / rows[0][1]:.0%}). By server CPU per "
         f"request (floor / predict, both threads): {cpu_ratio:.0%}.",
         f"- /predict p50 at concurrency 1: {p50_c1:.2f} ms (goal ≤ {GOALS['p50_c1_ms']:g} ms): "
         f"{verdict[p50_c1 <= GOALS['p50_c1_ms']]}.",

@@ -177,6 +177,17 @@ def test_a_record_the_store_refuses_does_not_block_the_others(spool: Spool,
     _poisoned_batch_is_split(spool, store, bad)
 
 
+@pytest.mark.parametrize("field, value", [("inputs", [1, 2]), ("inputs", "text"),
+                                          ("features", [0.1, 0.2])])
+def test_a_record_with_a_non_object_part_is_set_aside(spool: Spool, store: Store, field: str,
+                                                      value: object) -> None:
+    """A record whose inputs or features are not a JSON object is a data error: moved aside
+    at once (not retried forever), and the records around it are stored in order."""
+    bad = prediction(T0, request_id="bad")
+    bad[field] = value
+    _poisoned_batch_is_split(spool, store, bad)
+
+
 @pytest.mark.postgres
 def test_a_row_postgresql_refuses_does_not_block_the_others(spool: Spool,
                                                             pg_fresh_url: str) -> None:

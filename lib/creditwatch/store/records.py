@@ -132,6 +132,8 @@ def prediction_batch(records: Iterable[Mapping[str, Any]], stamp: Stamp) -> Pred
         batch.rows.append(row)
         features = record.get("features")
         if features:
+            if not isinstance(features, Mapping):
+                raise TypeError(f"features of {rid!r} must be a mapping of name to value")
             batch.features[rid] = (row[APPLICATION_TIME], features)
     return batch
 
@@ -141,6 +143,9 @@ def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     _keys(record, _PREDICTION_KEYS)
     get = record.get
     inputs = record["inputs"]
+    if not isinstance(inputs, Mapping):
+        # a TypeError is a data error: the writer sets the record aside instead of retrying
+        raise TypeError(f"inputs of {record.get('request_id')!r} must be a JSON object")
     received_at = stamp(to_utc(record["received_at"]))
     application_time = get("application_time")
     amt_credit = record["amt_credit"] if "amt_credit" in record else _lenient_float(
