@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -22,7 +21,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ColumnElement,
-    Dialect,
     Select,
     String,
     Text,
@@ -34,6 +32,7 @@ from sqlalchemy import (
 
 from creditwatch.store import Store
 from creditwatch.store._base import parse_times
+from creditwatch.store.decode import copy_out
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -76,30 +75,15 @@ def empty_table(columns: Sequence[Column]) -> pa.Table:
     return pa.table({c.name: pa.array([], type=c.type) for c in columns})
 
 
-@lru_cache(maxsize=256)
-def _copy_sql(stmt: Select[Any], dialect: Dialect) -> tuple[str, dict[str, Any]]:
-    """The COPY statement of ``stmt`` and its default parameters, compiled once per
-    statement (the refresh statements are built once and run at every refresh)."""
-    compiled = stmt.compile(dialect=dialect)
-    return f"COPY ({compiled}) TO STDOUT (FORMAT csv)", dict(compiled.params)
-
-
 def _fetch_pg(store: Store, stmt: Select[Any], columns: Sequence[Column],
               params: dict[str, Any]) -> pa.Table:
-    sql, defaults = _copy_sql(stmt, store.engine.dialect)
-    buffer = io.BytesIO()
     with store.engine.connect() as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cur, cur.copy(sql, {**defaults, **params}) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    if buffer.tell() == 0:
+        data = copy_out(conn, stmt, params, csv=True)
+    if not data:
         return empty_table(columns)
-    buffer.seek(0)
     wire = {c.name: pa.int64() if c.type == TIMESTAMP else c.type for c in columns}
     table = pacsv.read_csv(
-        buffer,
+        io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=[c.name for c in columns]),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
