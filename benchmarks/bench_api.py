@@ -7,10 +7,13 @@ SQLite store, or with ``--pg`` a throw-away PostgreSQL database at TEST_DATABASE
 ``benchmarks/api_floor.py`` (the production app plus a constant POST /floor). The bundle is
 artifacts/model when present, else one trained on 100k synthetic rows. Each run measures, in
 this order: /floor and /predict at concurrency 16 for ``--duration`` seconds; /floor and
-/predict at concurrency 1; /predict-batch with 1000 applications at concurrency 1. Reported:
-medians over the runs of req/s, p50 and p99, and of each run's /predict-to-floor ratio.
-Then the server is stopped (SIGTERM: the spool is flushed) and the store must hold exactly
-one prediction per answered application.
+/predict at concurrency 1; /predict-batch with 1000 applications at concurrency 1; and, as
+the contender showing what coalescing concurrent requests (``creditwatch.api.coalesce``)
+brings, /predict at concurrency 16 on a second, identical server started with
+CREDITWATCH_COALESCE_MAX=1 (each request scored alone; its own store). Reported: medians over
+the runs of req/s, p50 and p99, and of each run's /predict-to-floor ratio. Then the servers
+are stopped (SIGTERM: the spool is flushed) and each store must hold exactly one prediction
+per application it answered.
 """
 
 from __future__ import annotations
@@ -71,10 +74,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(root: Path, database_url: str | None, port: int) -> subprocess.Popen[bytes]:
+def _start(root: Path, database_url: str | None, port: int,
+           **settings: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("CREDITWATCH_") and k != "DATABASE_URL"}
     env["CREDITWATCH_ROOT"] = str(root)
+    env.update({f"CREDITWATCH_{k.upper()}": v for k, v in settings.items()})
     if database_url:
         env["DATABASE_URL"] = database_url
     cmd = [sys.executable, "-m", "uvicorn", "api_floor:app", "--app-dir", str(HERE),
@@ -121,6 +126,20 @@ def _drain(port: int, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+def _coalesced(port: int) -> tuple[float, float]:
+    """(scoring passes, /predict requests they scored) so far, from the server's /metrics."""
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    values = dict(line.rsplit(" ", 1) for line in text.splitlines()
+                  if line.startswith("creditwatch_predict_coalesced_"))
+    return (float(values["creditwatch_predict_coalesced_count"]),
+            float(values["creditwatch_predict_coalesced_sum"]))
+
+
+def _count(url: str) -> int:
+    with Store(url) as store:
+        return store.count_predictions()
+
+
 def _row(name: str, results: list[LoadResult]) -> tuple[str, float, float, float, float, float]:
     rps = statistics.median(r.rps for r in results)
     p50 = statistics.median(r.percentile_ms(50) for r in results)
@@ -143,41 +162,57 @@ def main() -> None:
     booster = load_bundle(bundle_dir).booster
     root = tmp / "root"
     shutil.copytree(bundle_dir, root / "artifacts" / "model")
-    database_url, db_name = None, None
+    alone_root = tmp / "alone"
+    shutil.copytree(bundle_dir, alone_root / "artifacts" / "model")
+    database_url = alone_url = None
+    db_names: list[str] = []
     if args.pg:
-        db_name = pgadmin.unique_name("creditwatch_bench")
-        database_url = pgadmin.create_database(settings.test_database_url, db_name)
+        db_names = [pgadmin.unique_name("creditwatch_bench") for _ in range(2)]
+        database_url, alone_url = (pgadmin.create_database(settings.test_database_url, name)
+                                   for name in db_names)
         upgrade(database_url)
+        upgrade(alone_url)
     singles, batch = _bodies()
     floors = [post("/floor", r[r.index(b"\r\n\r\n") + 4 :]) for r in singles]
-    port = _free_port()
+    port, alone_port = _free_port(), _free_port()
     proc = _start(root, database_url, port)
+    alone = _start(alone_root, alone_url, alone_port, coalesce_max="1")
 
-    def measure(requests: list[bytes], apps_per_request: int = 1, **kw: Any) -> LoadResult:
+    def measure(requests: list[bytes], apps_per_request: int = 1, server: int = 0,
+                **kw: Any) -> LoadResult:
         """One load point, with the server's CPU time per application scored attached
         (robust to other processes on the machine, unlike req/s). The writer first ships
         what the previous point left, so its work is counted where it was caused."""
-        _drain(port)
-        main0, other0 = _cpu_seconds(proc.pid)
-        result = run_load(port, requests, **kw)
-        _drain(port)  # what this point spooled is shipped, and counted here
-        main1, other1 = _cpu_seconds(proc.pid)
+        on, at = (proc, port) if server == 0 else (alone, alone_port)
+        _drain(at)
+        main0, other0 = _cpu_seconds(on.pid)
+        result = run_load(at, requests, **kw)
+        _drain(at)  # what this point spooled is shipped, and counted here
+        main1, other1 = _cpu_seconds(on.pid)
         apps = max(result.n * apps_per_request, 1)
         result.cpu_us = (main1 - main0) / apps * 1e6
         result.writer_cpu_us = (other1 - other0) / apps * 1e6
         return result
 
-    answered = 0  # applications answered with a 200: what the store must hold at the end
+    answered = alone_answered = 0  # applications answered with a 200: what each store holds
+    per_pass: list[float] = []  # /predict requests per scoring pass at concurrency 16
     table: dict[str, list[LoadResult]] = {k: [] for k in (
-        "floor16", "predict16", "floor1", "predict1", "batch")}
+        "floor16", "predict16", "floor1", "predict1", "batch", "alone16")}
     try:
         # warm-up: code paths, connections, allocator
         answered += measure(singles, concurrency=16, duration=1.0).ok
+        alone_answered += measure(singles, server=1, concurrency=16, duration=1.0).ok
         measure(floors, concurrency=16, duration=1.0)
         answered += measure([batch], BATCH, concurrency=1, per_worker=3).ok * BATCH
         for run in range(args.runs):
             table["floor16"].append(measure(floors, concurrency=16, duration=args.duration))
+            passes0, scored0 = _coalesced(port)
             table["predict16"].append(measure(singles, concurrency=16, duration=args.duration))
+            passes1, scored1 = _coalesced(port)
+            per_pass.append((scored1 - scored0) / max(passes1 - passes0, 1))
+            table["alone16"].append(measure(singles, server=1, concurrency=16,
+                                            duration=args.duration))
+            alone_answered += table["alone16"][-1].ok
             table["floor1"].append(measure(floors, concurrency=1, per_worker=2000))
             table["predict1"].append(measure(singles, concurrency=1, per_worker=2000))
             table["batch"].append(measure([batch], BATCH, concurrency=1, per_worker=10,
@@ -189,24 +224,31 @@ def main() -> None:
         errors = sum(c for v in table.values() for r in v for s, c in r.statuses.items()
                      if s != 200)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(120)
-    store_url = database_url or f"sqlite:///{root / 'data' / 'creditwatch.db'}"
-    with Store(store_url) as store:
-        stored = store.count_predictions()
-    if db_name is not None:
-        pgadmin.drop_database(settings.test_database_url, db_name)
+        for server in (proc, alone):
+            server.send_signal(signal.SIGTERM)
+        for server in (proc, alone):
+            server.wait(120)
+    stored, alone_stored = (
+        _count(url or f"sqlite:///{where / 'data' / 'creditwatch.db'}")
+        for url, where in ((database_url, root), (alone_url, alone_root)))
+    for name in db_names:
+        pgadmin.drop_database(settings.test_database_url, name)
 
     rows = [_row("constant POST /floor, concurrency 16", table["floor16"]),
             _row("POST /predict, concurrency 16", table["predict16"]),
             _row("constant POST /floor, concurrency 1", table["floor1"]),
             _row("POST /predict, concurrency 1", table["predict1"]),
-            _row(f"POST /predict-batch ({BATCH:,} applications), concurrency 1", table["batch"])]
+            _row(f"POST /predict-batch ({BATCH:,} applications), concurrency 1", table["batch"]),
+            _row("contender: POST /predict, concurrency 16, coalescing off", table["alone16"])]
     # Paired: each run measures the floor and /predict back to back, under the same
     # conditions, so the median of the per-run ratios is steadier than a ratio of medians.
     ratios = sorted(p.rps / f.rps for p, f in zip(table["predict16"], table["floor16"],
                                                    strict=True))
     ratio = statistics.median(ratios)
+    alone_ratio = statistics.median(a.rps / f.rps for a, f in zip(
+        table["alone16"], table["floor16"], strict=True))
+    gain = statistics.median(p.rps / a.rps for p, a in zip(
+        table["predict16"], table["alone16"], strict=True))
     cpu_ratio = (rows[0][4] + rows[0][5]) / (rows[1][4] + rows[1][5])
     p50_c1, batch_p50 = rows[3][2], rows[4][2]
     verdict = {True: "met", False: "NOT met"}
@@ -227,12 +269,17 @@ def main() -> None:
         f"ratios (runs: {', '.join(f'{r:.0%}' for r in ratios)}; ratio of the medians "
         f"above: {rows[1][1] / rows[0][1]:.0%}). By server CPU per "
         f"request (floor / predict, both threads): {cpu_ratio:.0%}.",
+        f"- Concurrent /predict requests scored together (api.coalesce): "
+        f"{statistics.median(per_pass):.1f} requests per scoring pass at concurrency 16 "
+        f"(median of the runs); with coalescing off (the contender, same run) /predict does "
+        f"{alone_ratio:.0%} of the floor: coalescing gives {gain:.2f}× its throughput.",
         f"- /predict p50 at concurrency 1: {p50_c1:.2f} ms (goal ≤ {GOALS['p50_c1_ms']:g} ms): "
         f"{verdict[p50_c1 <= GOALS['p50_c1_ms']]}.",
         f"- /predict-batch of {BATCH:,} p50: {batch_p50:.1f} ms (goal ≤ "
         f"{GOALS['batch_p50_ms']:g} ms): {verdict[batch_p50 <= GOALS['batch_p50_ms']]}.",
         f"- Records: {answered:,} predictions answered, {stored:,} stored after shutdown "
-        f"({'none lost' if stored == answered else 'MISMATCH'}); non-200 answers: {errors}.",
+        f"({'none lost' if stored == answered else 'MISMATCH'}); contender "
+        f"{alone_answered:,} answered, {alone_stored:,} stored; non-200 answers: {errors}.",
         f"- Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (above "
         "~1, other processes competed with the server and the load generator).",
     ]
@@ -241,7 +288,7 @@ def main() -> None:
     command = ".venv/bin/python benchmarks/bench_api.py" + (" --pg" if args.pg else "")
     write_section("bench_api" + ("_pg" if args.pg else ""), command, text)
     shutil.rmtree(tmp, ignore_errors=True)
-    if stored != answered:
+    if stored != answered or alone_stored != alone_answered:
         raise SystemExit(1)
 
 

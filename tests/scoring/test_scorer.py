@@ -38,6 +38,21 @@ def test_probabilities_equal_the_raw_booster(scorer: Scorer, bundle: ModelBundle
         assert single == pytest.approx(expected[i], abs=1e-12)
 
 
+def test_small_batches_take_the_single_row_path_with_the_same_probabilities(
+        scorer: Scorer, bundle: ModelBundle, apps: pd.DataFrame) -> None:
+    """Batches up to SMALL_BATCH rows (the API's coalesced requests) are scored row by row
+    through the fast path, and larger ones by Booster.predict: both give the booster's own
+    probabilities (1e-12), on each side of the size limit."""
+    from creditwatch.scoring.predictor import SMALL_BATCH
+
+    x = bundle.pipeline.transform(apps.iloc[:SMALL_BATCH + 1])
+    expected = bundle.booster.predict(x)
+    for n in (2, 3, SMALL_BATCH, SMALL_BATCH + 1):
+        got = scorer.predictor.predict(x[:n])
+        assert got.shape == (n,)
+        np.testing.assert_allclose(got, expected[:n], rtol=0, atol=1e-12)
+
+
 def test_decision_uses_the_bundle_threshold(scorer: Scorer, bundle: ModelBundle,
                                             apps: pd.DataFrame) -> None:
     """An application is REFUSED exactly when its probability is >= the bundle's threshold."""

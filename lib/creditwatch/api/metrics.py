@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 _PROBABILITY_BUCKETS = tuple(i / 20 for i in range(1, 21))
+_COALESCED_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 class ApiMetrics:
@@ -25,6 +26,9 @@ class ApiMetrics:
                                  registry=r)
         self.probability = Histogram("creditwatch_probability", "Predicted default probability",
                                      buckets=_PROBABILITY_BUCKETS, registry=r)
+        self.coalesced = Histogram("creditwatch_predict_coalesced",
+                                   "/predict requests scored in one pass (see api.coalesce)",
+                                   buckets=_COALESCED_BUCKETS, registry=r)
         self.spooled = Counter("creditwatch_spooled_records", "Records written to the local spool",
                                ["kind"], registry=r)
         queue = Gauge("creditwatch_write_queue_depth",

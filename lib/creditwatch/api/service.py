@@ -1,23 +1,26 @@
 """Score validated applications and persist every result before answering.
 
-The records of a request's predictions are appended to the local spool (one ``os.write`` for
-the whole request) before the response is built, so an answered prediction reaches the store
-even if the process dies right after answering. Rejections go to the same spool as ``anomaly``
-records.
+The records of a request's predictions (or of several coalesced /predict requests) are
+appended to the local spool with one ``os.write`` before any of their responses is built,
+so an answered prediction reaches the store even if the process dies right after answering.
+Rejections go to the same spool as ``anomaly`` records.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from creditwatch.api.errors import ApiError
-from creditwatch.api.state import ApiState
+from creditwatch.scoring.scorer import APPROVED, REFUSED
 from creditwatch.store.records import excerpt
-from creditwatch.validation import validate
+from creditwatch.validation import Validated, validate
+
+if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this module
+    from creditwatch.api.state import ApiState
 
 
 def _spool(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
@@ -45,13 +48,59 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
 
 def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: str,
                started: float) -> list[dict[str, Any]]:
-    """Validate, score and spool ``rows``; ApiError 422 (nothing scored) if any row is bad."""
+    """Validate, score and spool one request's ``rows`` (/predict-batch); ApiError 422
+    (nothing scored) if any row is bad. Row ``r`` is stored as ``<request_id>-<r>``."""
     validated = validate(rows, state.scorer.pipeline.encoder)
     if not validated.ok:
         report = validated.error_report()
         detail = report[0]["errors"] if endpoint == "/predict" else report
         raise ApiError(422, "invalid application", detail, kind="validation")
-    scores = state.scorer.score_encoded(validated.encoded, started=started)
+    n = len(rows)
+    ids = [request_id] if n == 1 else [f"{request_id}-{r}" for r in range(n)]
+    return _score(state, rows, validated, ids, [started] * n, endpoint=endpoint, share=n,
+                  since=started)
+
+
+def score_singles(state: ApiState,
+                  requests: Sequence[tuple[Any, str, float]]) -> list[dict[str, Any] | ApiError]:
+    """Score several one-application /predict requests, each ``(application, request id,
+    start time)``, in one pass (see ``creditwatch.api.coalesce``): each gets its own result,
+    or its own 422 when its application is invalid; the valid ones are scored either way."""
+    since = time.perf_counter()
+    state.metrics.coalesced.observe(len(requests))
+    rows = [body for body, _, _ in requests]
+    encoder = state.scorer.pipeline.encoder
+    validated = validate(rows, encoder)
+    outcomes: list[dict[str, Any] | ApiError] = []
+    good: Sequence[int] = range(len(rows))
+    if not validated.ok:
+        errors = validated.errors
+        good = [i for i, errs in enumerate(errors) if not errs]
+        outcomes = [ApiError(422, "invalid application", [e.as_dict() for e in errs],
+                             kind="validation") for errs in errors]
+        if not good:
+            return outcomes
+        # Rows are validated independently: the valid ones again, without the others.
+        rows = [rows[i] for i in good]
+        validated = validate(rows, encoder)
+    results = _score(state, rows, validated, [requests[i][1] for i in good],
+                     [requests[i][2] for i in good], endpoint="/predict", share=1,
+                     since=since)
+    if not outcomes:
+        return list(results)
+    for i, result in zip(good, results, strict=True):
+        outcomes[i] = result
+    return outcomes
+
+
+def _score(state: ApiState, rows: list[Any], validated: Validated, ids: list[str],
+           starts: list[float], *, endpoint: str, share: int,
+           since: float) -> list[dict[str, Any]]:
+    """Score validated ``rows`` and spool their records in one write. Each row's total time
+    runs from its request's start, divided by ``share`` (the batch endpoint reports each
+    application's part of the request); preprocessing (timed from ``since``: validation
+    included) and inference are split evenly between the rows."""
+    scores = state.scorer.score_encoded(validated.encoded, started=since)
     received = datetime.now(UTC)
     n = len(rows)
     top = scores.features[:, state.top_idx]
@@ -63,14 +112,14 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
     results: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
     pre_ms, inf_ms = scores.preprocessing_ms / n, scores.inference_ms / n
+    now = time.perf_counter()
     for r, result in enumerate(scores.records()):
-        prediction_id = request_id if n == 1 else f"{request_id}-{r}"
-        result["prediction_id"] = prediction_id
+        result["prediction_id"] = ids[r]
         result["preprocessing_ms"] = pre_ms
         result["inference_ms"] = inf_ms
-        result["total_ms"] = (time.perf_counter() - started) * 1e3 / n
+        result["total_ms"] = (now - starts[r]) * 1e3 / share
         records.append({
-            "request_id": prediction_id,
+            "request_id": ids[r],
             "received_at": received,
             "application_time": validated.application_times[r],
             "endpoint": endpoint,
@@ -96,8 +145,11 @@ def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: s
         results.append(result)
     _spool(state, "prediction", records)
     metrics = state.metrics
-    for decision, count in Counter(r["decision"] for r in results).items():
-        metrics.child(metrics.decisions, decision).inc(count)
+    refused = int(scores.refused.sum())
+    if refused:
+        metrics.child(metrics.decisions, REFUSED).inc(refused)
+    if refused < n:
+        metrics.child(metrics.decisions, APPROVED).inc(n - refused)
     for result in results:
         metrics.probability.observe(result["probability"])
     return results

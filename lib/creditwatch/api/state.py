@@ -1,10 +1,13 @@
-"""What the API holds for its lifetime: scorer, store, spool, writer, metrics."""
+"""What the API holds for its lifetime: scorer, store, spool, writer, metrics, coalescer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
+from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
+from creditwatch.api.service import score_singles
 from creditwatch.config import Settings
 from creditwatch.persistence import BackgroundWriter, LogBuffer, Spool
 from creditwatch.scoring import Scorer
@@ -24,6 +27,10 @@ class ApiState:
     metrics: ApiMetrics
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
+    coalescer: Coalescer = field(init=False)  # /predict requests ready together, scored at once
+
+    def __post_init__(self) -> None:
+        self.coalescer = Coalescer(partial(score_singles, self), self.settings.coalesce_max)
 
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:

@@ -26,7 +26,8 @@ def build_router(batch_max_size: int) -> APIRouter:
 
 
 async def predict(request: Request) -> Response:
-    """Score one raw application."""
+    """Score one raw application (with the other /predict requests ready at the same time,
+    see ``creditwatch.api.coalesce``)."""
     started = time.perf_counter()
     state = state_of(request)
     check_api_key(request, state)
@@ -34,8 +35,7 @@ async def predict(request: Request) -> Response:
     if not isinstance(body, dict):
         raise ApiError(422, "invalid application", "the body must be one JSON object",
                        kind="validation")
-    result = score_rows(state, [body], endpoint="/predict",
-                        request_id=request.state.request_id, started=started)[0]
+    result = await state.coalescer.score(body, request.state.request_id, started)
     result["total_ms"] = (time.perf_counter() - started) * 1e3
     return json_response(200, result)
 
