@@ -79,8 +79,8 @@ class Settings(BaseSettings):
     # When set, /predict and /predict-batch require this value in the X-API-Key header.
     api_key: SecretStr | None = None
     batch_max_size: int = Field(1000, ge=1)  # applications per /predict-batch request
-    # Concurrent /predict requests scored in one pass at most (see api.coalesce); 1: each
-    # alone. Up to the predictor's SMALL_BATCH rows, a pass stays on its fast row path.
+    # Concurrent /predict requests scored in one pass at most (see api.coalesce); 1: a pass
+    # each. Up to the predictor's SMALL_BATCH rows, a pass stays on its fast row path.
     coalesce_max: int = Field(32, ge=1)
     # Request bodies larger than this are refused with 413 before being parsed.
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
