@@ -10,8 +10,8 @@ this order: /floor and /predict at concurrency 16 for ``--duration`` seconds; /f
 /predict at concurrency 1; /predict-batch with 1000 applications at concurrency 1; and, as
 the contender showing what coalescing concurrent requests (``creditwatch.api.coalesce``)
 brings, /predict at concurrency 16 on a second, identical server started with
-CREDITWATCH_COALESCE_MAX=1 (each request scored in its own pass; its own store). Reported: medians over
-the runs of req/s, p50 and p99, and of each run's /predict-to-floor ratio. Then the servers
+CREDITWATCH_COALESCE_MAX=1 (each request scored in its own pass; its own store). Reported:
+medians over the runs of req/s, p50 and p99, and of each run's /predict-to-floor ratio. Then the servers
 are stopped (SIGTERM: the spool is flushed) and each store must hold exactly one prediction
 per application it answered.
 """

@@ -46,23 +46,23 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
         _spool(state, "anomaly", [record])
 
 
-def score_rows(state: ApiState, rows: list[Any], *, endpoint: str, request_id: str,
+def score_rows(state: ApiState, rows: list[Any], *, request_id: str,
                started: float) -> list[dict[str, Any]]:
-    """Validate, score and spool one request's ``rows`` (/predict-batch); ApiError 422
-    (nothing scored) if any row is bad. Row ``r`` is stored as ``<request_id>-<r>``."""
+    """Validate, score and spool one /predict-batch request's ``rows``; ApiError 422
+    (nothing scored) if any row is bad. Row ``r`` is stored as ``<request_id>-<r>`` (a batch
+    of one as ``<request_id>``)."""
     validated = validate(rows, state.scorer.pipeline.encoder)
     if not validated.ok:
-        report = validated.error_report()
-        detail = report[0]["errors"] if endpoint == "/predict" else report
-        raise ApiError(422, "invalid application", detail, kind="validation")
+        raise ApiError(422, "invalid application", validated.error_report(), kind="validation")
     n = len(rows)
     ids = [request_id] if n == 1 else [f"{request_id}-{r}" for r in range(n)]
-    return _score(state, rows, validated, ids, [started] * n, endpoint=endpoint, share=n,
-                  since=started)
+    return _score(state, rows, validated, ids, [started] * n, endpoint="/predict-batch",
+                  share=n, since=started)
 
 
 def score_singles(state: ApiState,
-                  requests: Sequence[tuple[Any, str, float]]) -> list[dict[str, Any] | ApiError]:
+                  requests: Sequence[tuple[Any, str, float]],
+                  ) -> Sequence[dict[str, Any] | ApiError]:
     """Score several one-application /predict requests, each ``(application, request id,
     start time)``, in one pass (see ``creditwatch.api.coalesce``): each gets its own result,
     or its own 422 when its application is invalid; the valid ones are scored either way."""
@@ -87,7 +87,7 @@ def score_singles(state: ApiState,
                      [requests[i][2] for i in good], endpoint="/predict", share=1,
                      since=since)
     if not outcomes:
-        return list(results)
+        return results
     for i, result in zip(good, results, strict=True):
         outcomes[i] = result
     return outcomes

@@ -56,8 +56,7 @@ async def predict_batch(request: Request) -> Response:
     if len(apps) > limit:
         raise ApiError(413, "batch too large", f"at most {limit} applications per request",
                        kind="batch_too_large")
-    results = score_rows(state, apps, endpoint="/predict-batch",
-                         request_id=request.state.request_id, started=started)
+    results = score_rows(state, apps, request_id=request.state.request_id, started=started)
     return json_response(200, {
         "request_id": request.state.request_id,
         "model_version": state.scorer.version,
