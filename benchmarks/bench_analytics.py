@@ -4,7 +4,7 @@ pandas on the same data; then a full monitoring report run over 100k predictions
 
     .venv/bin/python benchmarks/bench_analytics.py [--rows 1000000] [--report-rows 100000]
 
-Data: scored synthetic predictions written by ``creditwatch.analytics.seed`` (a real
+Data: scored synthetic predictions written by ``tests.support.seed`` (a real
 LightGBM bundle trained here on 20k rows; the store's COPY bulk path), spread over 30 days
 ending now, 2 % rejected requests. The 1M rows keep compact inputs (the fields the analytics
 read); the 100k rows of the report run keep full inputs and the 20 top feature values, as
@@ -36,16 +36,16 @@ import pandas as pd
 from sqlalchemy import text
 
 from creditwatch.analytics import Analytics
-from creditwatch.analytics.seed import seed_store
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import load_bundle, save_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.reports import run_report, select_notebooks
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin
+from creditwatch.synthetic.generator import generate
 
 from _common import write_section
+from tests.support.seed import seed_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIODS = ("24h", "7d", "30d")

@@ -35,11 +35,11 @@ import httpx
 import orjson
 
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import load_bundle, save_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.schema import FIELD_NAMES, ID_COLUMN
 from creditwatch.store import Store, pgadmin, upgrade
+from creditwatch.synthetic.generator import generate
 
 from _common import write_section
 from _load import LoadResult, post, run_load

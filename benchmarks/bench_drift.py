@@ -6,7 +6,7 @@
 Two cases, 50 000 reference rows × 50 000 current rows each, the same frames for every
 contender:
 
-* ``schema``: ``creditwatch.data.synth.generate`` (seeds 1 and 2), the 120 schema fields
+* ``schema``: ``creditwatch.synthetic.generator.generate`` (seeds 1 and 2), the 120 schema fields
   (70 numeric, 50 categorical, with the generator's real missing blocks);
 * ``wide``: 250 numeric + 20 categorical columns from a simple internal generator (normal,
   skewed, heavy-tailed, discrete and rounded columns, some with missing values; string
@@ -44,9 +44,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from creditwatch.data.synth import generate
 from creditwatch.drift import Reference, compare
 from creditwatch.schema import FIELDS
+from creditwatch.synthetic.generator import generate
 
 from _common import write_section
 

@@ -21,17 +21,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from creditwatch.analytics.seed import seed_store
 from creditwatch.config import Settings
-from creditwatch.data.drift import DriftSpec
-from creditwatch.data.synth import generate
 from creditwatch.drift import Chunker
 from creditwatch.drift.monitor import DriftMonitor
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin, upgrade
+from creditwatch.synthetic.generator import generate
+from creditwatch.synthetic.shift import DriftSpec
 
 from _common import write_section
+from tests.support.seed import seed_store
 
 
 def main() -> None:

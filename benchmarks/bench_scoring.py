@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.scoring import Scorer
+from creditwatch.synthetic.generator import generate
 
 from _common import interleaved_times, load_note, write_section
 

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.schema import FIELD_NAMES, NUMERIC_FIELDS
 from creditwatch.store import Store, pgadmin
+from creditwatch.synthetic.generator import generate
 
 from _common import write_section
 

@@ -11,7 +11,7 @@ class CreditwatchError(Exception):
 class DataValidationError(CreditwatchError):
     """Input data does not fit the application schema.
 
-    ``report`` carries the full ``creditwatch.data.ValidationReport`` when there is one.
+    ``report`` carries the full ``creditwatch.schema.frames.ValidationReport`` when there is one.
     """
 
     def __init__(self, message: str, *, report: object | None = None) -> None:

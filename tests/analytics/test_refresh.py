@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import delete
 
 from creditwatch.analytics import Analytics
-from creditwatch.analytics.seed import seed_store
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
@@ -16,6 +15,7 @@ from creditwatch.store import Store
 from creditwatch.store.models import PREDICTIONS
 
 from tests.plugins.seeded import NOW
+from tests.support.seed import seed_store
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from creditwatch import schema
-from creditwatch.data.synth import generate
+from creditwatch.synthetic.generator import generate
 
 _KEEP = {*schema.FIELD_NAMES, schema.ID_COLUMN}
 

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from creditwatch import schema
-from creditwatch.data.loader import load_applications
+from creditwatch.files.loader import load_applications
 from creditwatch.model.bundle import ModelBundle
 
 from tests.api.applications import applications, complete_application, to_json_rows

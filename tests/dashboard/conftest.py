@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from creditwatch.cli.processes import Service, clean_environment, free_port
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
-from creditwatch.services import Service, clean_environment, free_port
 from creditwatch.store import Store
 
 from tests.dashboard import seeding

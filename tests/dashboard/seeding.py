@@ -22,14 +22,14 @@ from typing import Any
 import pandas as pd
 
 from creditwatch.config import Settings
-from creditwatch.data.drift import DriftSpec
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.schema import FIELD_BY_NAME
 from creditwatch.scoring import Scorer
 from creditwatch.simulate import Schedule, SimulationConfig, SimulationResult
 from creditwatch.simulate.runner import simulate, simulate_in_process
 from creditwatch.store import Store
+from creditwatch.synthetic.generator import generate
+from creditwatch.synthetic.shift import DriftSpec
 
 BACKFILL_DRIFT = ("none", "none", "none", "gradual:0.1", "gradual:0.2", "gradual:0.3",
                   "sudden:0.5", "sudden:0.7")

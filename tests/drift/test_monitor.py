@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from creditwatch.config import Settings
-from creditwatch.data.drift import DriftSpec
-from creditwatch.data.synth import generate
 from creditwatch.drift import Chunker, Window
 from creditwatch.drift.monitor import DriftMonitor, NoReferenceError
 from creditwatch.store import Store
+from creditwatch.synthetic.generator import generate
+from creditwatch.synthetic.shift import DriftSpec
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -59,10 +59,10 @@ def test_drift_cli_exit_code_on_alert(tmp_path: Path, bundle_dir: Path, bundle: 
     import shutil
 
     from creditwatch.config import Settings
-    from creditwatch.data.drift import DriftSpec
-    from creditwatch.data.synth import generate
     from creditwatch.scoring import Scorer
     from creditwatch.store import Store
+    from creditwatch.synthetic.generator import generate
+    from creditwatch.synthetic.shift import DriftSpec
 
     shutil.copytree(bundle_dir, tmp_path / "artifacts" / "model")
     settings = Settings(root=tmp_path)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from creditwatch import schema
-from creditwatch.data.synth import generate
 from creditwatch.features import FeaturePipeline, derive, derive_row
+from creditwatch.synthetic.generator import generate
 
 
 def _adversarial(n: int, seed: int) -> np.ndarray:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle, load_bundle, save_bundle
 from creditwatch.model.threshold import cost_at
 from creditwatch.model.train import TrainConfig, train_model
+from creditwatch.synthetic.generator import generate
 
 
 def test_bundle_round_trip_without_pickle(bundle_dir: Path, bundle: ModelBundle) -> None:

@@ -27,10 +27,10 @@ from fastapi.testclient import TestClient
 
 from creditwatch.api import create_app
 from creditwatch.api.state import ApiState
+from creditwatch.cli.processes import Service, clean_environment, free_port
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
-from creditwatch.services import Service, clean_environment, free_port
 from creditwatch.store import Store, upgrade
 
 CHECKOUT = Path(__file__).resolve().parents[2]

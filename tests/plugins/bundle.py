@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle, load_bundle, save_bundle
 from creditwatch.model.train import TrainConfig, train_model
+from creditwatch.synthetic.generator import generate
 
 
 @pytest.fixture(scope="session")

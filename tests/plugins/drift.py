@@ -1,6 +1,6 @@
 """Synthetic applications for the drift tests: one reference and a pool of window rows.
 
-Both come from ``creditwatch.data.synth.generate`` (the project's schema-faithful generator)
+Both come from ``creditwatch.synthetic.generator.generate`` (the project's schema-faithful generator)
 with different seeds, so every window is a fresh sample of the reference distribution.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from creditwatch.data.synth import generate
+from creditwatch.synthetic.generator import generate
 
 REFERENCE_ROWS = 20_000
 WINDOW_POOL_ROWS = 100_000  # 200 windows of 500 rows

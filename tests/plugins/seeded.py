@@ -16,14 +16,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from creditwatch.analytics import Analytics
-from creditwatch.analytics.seed import seed_store
 from creditwatch.config import Settings
-from creditwatch.data.drift import DriftSpec
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin, upgrade
+from creditwatch.synthetic.shift import DriftSpec
 
 from tests.plugins.postgres import STORES
+from tests.support.seed import seed_store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

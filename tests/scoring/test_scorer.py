@@ -8,9 +8,9 @@ import pytest
 
 from creditwatch import schema
 from creditwatch.config import Settings
-from creditwatch.data.synth import generate
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
+from creditwatch.synthetic.generator import generate
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_sentinel_is_not_out_of_range(scorer: Scorer, apps: pd.DataFrame) -> Non
 
 def test_real_format_fixture_loads_and_scores(scorer: Scorer) -> None:
     """The handwritten rows in the real Kaggle format load, validate and score."""
-    from creditwatch.data.loader import load_applications
+    from creditwatch.files.loader import load_applications
 
     from tests.plugins.paths import FIXTURES
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from creditwatch import schema
+from creditwatch.schema.rows import APPLICATION_TIME
 from creditwatch.simulate import Schedule
 from creditwatch.simulate.payloads import CORRUPTIONS, batch_rows, corrupt
 from creditwatch.simulate.schedule import ScheduleError, batch_windows, parse_interval
-from creditwatch.validation import APPLICATION_TIME
 
 
 def test_default_schedule_is_the_seeds_one() -> None:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from creditwatch.cli.processes import free_port
 from creditwatch.features import Encoder
-from creditwatch.services import free_port
+from creditwatch.schema.rows import validate
 from creditwatch.simulate import Schedule, SimulationConfig, simulate
 from creditwatch.simulate.payloads import CORRUPTIONS, corrupt
-from creditwatch.validation import validate
 
 
 def test_deliberately_bad_requests_are_all_invalid() -> None:

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
-from creditwatch.persistence.writer import is_data_error
 from creditwatch.store import Store
 from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS
 from creditwatch.store.records import ANOMALY_COLUMNS, LOG_COLUMNS, PREDICTION_COLUMNS
 from creditwatch.store.types import dumps, sqlite_time, to_utc
+from creditwatch.writer.writer import is_data_error
 
 from tests.store.records import T0, prediction
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import structlog
 from fastapi import FastAPI, Request
@@ -17,10 +18,11 @@ from fastapi import FastAPI, Request
 from creditwatch import __version__
 from creditwatch.api import errors
 from creditwatch.api import logging as api_logging
+from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.errors import ApiError
 from creditwatch.api.middleware import RequestContext
 from creditwatch.api.routes import ops, predict
-from creditwatch.api.service import record_anomaly
+from creditwatch.api.service import record_anomaly, score_singles
 from creditwatch.api.state import ApiState
 from creditwatch.config import Settings, get_settings
 from creditwatch.scoring import Scorer
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
     settings = settings or get_settings()
     api_logging.configure(settings.log_level)
     state = ApiState.build(settings, scorer)
+    state.coalescer = Coalescer(partial(score_singles, state), settings.coalesce_max)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

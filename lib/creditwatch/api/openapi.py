@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from creditwatch import schema
-from creditwatch.validation import APPLICATION_TIME, MAX_CLIENT_ID, YEARS
+from creditwatch.schema.rows import APPLICATION_TIME, MAX_CLIENT_ID, YEARS
 
 
 def _field_schema(f: schema.Field) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from creditwatch.api.errors import ApiError
+from creditwatch.schema.rows import Validated, validate
 from creditwatch.scoring.scorer import APPROVED, REFUSED
 from creditwatch.store.records import excerpt
-from creditwatch.validation import Validated, validate
 
 if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this module
     from creditwatch.api.state import ApiState

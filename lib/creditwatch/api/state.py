@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
 from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
-from creditwatch.api.service import score_singles
 from creditwatch.config import Settings
-from creditwatch.persistence import BackgroundWriter, LogBuffer, Spool
 from creditwatch.scoring import Scorer
+from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
+from creditwatch.writer import BackgroundWriter
 
 TOP_FEATURES = 20
 
@@ -27,10 +26,9 @@ class ApiState:
     metrics: ApiMetrics
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
-    coalescer: Coalescer = field(init=False)  # /predict requests ready together, scored at once
-
-    def __post_init__(self) -> None:
-        self.coalescer = Coalescer(partial(score_singles, self), self.settings.coalesce_max)
+    # /predict requests ready together, scored at once; set by the app, which wires it to
+    # api.service (the service reads this state: building it here would import in a circle)
+    coalescer: Coalescer = field(init=False)
 
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:

@@ -26,9 +26,9 @@ def synth(
 
 @guarded
 def _synth(rows: int, seed: int, out: Path | None, drift: str) -> None:
-    from creditwatch.data.drift import DriftSpec
-    from creditwatch.data.loader import write_applications
-    from creditwatch.data.synth import generate
+    from creditwatch.files.loader import write_applications
+    from creditwatch.synthetic.generator import generate
+    from creditwatch.synthetic.shift import DriftSpec
 
     spec = DriftSpec.parse(drift)
     out = out or get_settings().data / "synthetic" / "applications.parquet"

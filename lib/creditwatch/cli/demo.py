@@ -31,13 +31,13 @@ def demo(
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
-    from creditwatch.data.loader import write_applications
-    from creditwatch.data.synth import generate
+    from creditwatch.files.loader import write_applications
     from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.scoring import Scorer
     from creditwatch.store import Store
     from creditwatch.store.reference import load_reference
+    from creditwatch.synthetic.generator import generate
 
     console.rule("1. synthetic Home Credit applications")
     train_path = settings.data / "synthetic" / "train.parquet"
@@ -66,8 +66,8 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
 
 
 def _traffic(settings: Settings, seed: int) -> None:
+    from creditwatch.cli.processes import Service, free_port
     from creditwatch.cli.simulate import print_result
-    from creditwatch.services import Service, free_port
     from creditwatch.simulate import Schedule, SimulationConfig, simulate
     from creditwatch.simulate.schedule import parse_interval
 
@@ -149,7 +149,7 @@ def _report(settings: Settings) -> None:
 
 
 def _dashboard(settings: Settings) -> None:
-    from creditwatch.services import Service, free_port
+    from creditwatch.cli.processes import Service, free_port
 
     port = free_port(settings.dashboard_port)
     url = f"http://127.0.0.1:{port}"

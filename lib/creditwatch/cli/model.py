@@ -23,7 +23,7 @@ def train(
 
 @guarded
 def _train(data: Path, out: Path | None, seed: int | None) -> None:
-    from creditwatch.data.loader import load_applications
+    from creditwatch.files.loader import load_applications
     from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
 
@@ -65,7 +65,7 @@ def score(
 
 @guarded
 def _score(data: Path, out: Path | None, model: Path | None) -> None:
-    from creditwatch.data.loader import load_applications, write_applications
+    from creditwatch.files.loader import load_applications, write_applications
     from creditwatch.scoring import Scorer
 
     scorer = Scorer.load(model)

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from creditwatch import schema
-from creditwatch.data.synth import generate
+from creditwatch.schema.rows import APPLICATION_TIME
 from creditwatch.simulate.schedule import BatchPlan
-from creditwatch.validation import APPLICATION_TIME
+from creditwatch.synthetic.generator import generate
 
 _KEEP = (schema.ID_COLUMN, *schema.FIELD_NAMES)
 # What a broken client sends; each must be refused with a 4xx naming the problem.

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from creditwatch.data.drift import DriftSpec
 from creditwatch.errors import CreditwatchError
+from creditwatch.synthetic.shift import DriftSpec
 
 DEFAULT_SPEC = "clean*3,gradual:0.1,gradual:0.2,gradual:0.3,sudden:0.5,sudden:0.7"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")

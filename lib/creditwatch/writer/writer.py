@@ -22,8 +22,8 @@ from typing import Any
 import structlog
 from sqlalchemy import exc as sa_exc
 
-from creditwatch.persistence.logbuffer import LogBuffer
-from creditwatch.persistence.spool import Spool, SpoolSegment, decode_record
+from creditwatch.spool.logbuffer import LogBuffer
+from creditwatch.spool.spool import Spool, SpoolSegment, decode_record
 
 log = structlog.get_logger("creditwatch.writer")
 BATCH_BYTES = 4 * 1024 * 1024

@@ -9,8 +9,8 @@ import pytest
 from scipy.stats import mannwhitneyu
 from sklearn.metrics import roc_auc_score
 
-from creditwatch.data import generate
 from creditwatch.schema import DAYS_EMPLOYED_SENTINEL, FIELDS
+from creditwatch.synthetic import generate
 
 REAL_TOTAL = 307_511
 

@@ -22,14 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from creditwatch.data.validation import (
+from creditwatch.errors import DataFileError, DataValidationError
+from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN
+from creditwatch.schema.frames import (
     EXTRA_COLUMNS,
     TRUE_PD_COLUMN,
     ValidationReport,
     validate_frame,
 )
-from creditwatch.errors import DataFileError, DataValidationError
-from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN
 
 _CSV = (".csv", ".csv.gz")
 _PARQUET = (".parquet", ".pq")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from creditwatch.persistence.spool import Spool
+from creditwatch.spool.spool import Spool
 
 MAX_PENDING = 100_000  # bounded memory if the writer thread stalls: the oldest lines go first
 

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from creditwatch.data import TRUE_PD_COLUMN, generate, risk_logit, true_pd, validate_frame
 from creditwatch.schema import (
     BUILDING_MEASURES,
     DAYS_EMPLOYED_SENTINEL,
@@ -15,6 +14,8 @@ from creditwatch.schema import (
     TARGET_COLUMN,
     XNA,
 )
+from creditwatch.schema.frames import TRUE_PD_COLUMN, validate_frame
+from creditwatch.synthetic import generate, risk_logit, true_pd
 
 BUILDING = [f.name for f in FIELDS if f.group == "building"]
 BUREAU = [f.name for f in FIELDS if f.name.startswith("AMT_REQ_CREDIT_BUREAU_")]

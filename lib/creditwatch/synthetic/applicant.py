@@ -10,10 +10,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, logit, ndtr
 
-from creditwatch.data import marginals as M
-from creditwatch.data.drift import DriftPlan
-from creditwatch.data.sampling import Floats, categorical, integers, round_to, with_missing
 from creditwatch.schema import DAYS_EMPLOYED_SENTINEL, FIELD_BY_NAME, XNA
+from creditwatch.synthetic import marginals as M
+from creditwatch.synthetic.sampling import Floats, categorical, integers, round_to, with_missing
+from creditwatch.synthetic.shift import DriftPlan
 
 Columns = dict[str, NDArray[np.generic]]
 DAYS_PER_YEAR = 365.25

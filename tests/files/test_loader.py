@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from creditwatch.data import DriftSpec, generate, load_applications, write_applications
 from creditwatch.errors import CreditwatchError, DataFileError, DataValidationError
+from creditwatch.files import load_applications, write_applications
 from creditwatch.schema import FIELDS, ID_COLUMN, TARGET_COLUMN
+from creditwatch.synthetic import DriftSpec, generate
 
 from tests.plugins.paths import FIXTURES
 

@@ -14,8 +14,9 @@ import orjson
 import pytest
 from sqlalchemy.engine import make_url
 
-from creditwatch.persistence import BackgroundWriter, LogBuffer, Spool
+from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store, pgadmin
+from creditwatch.writer import BackgroundWriter
 
 from tests.plugins.api_server import CHECKOUT
 from tests.store.records import T0, prediction
@@ -30,8 +31,8 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 
 
 def dead_owner(spool_dir: Path, n: int, *args: str) -> None:
-    """Run tests.persistence.dead_owner: it spools n records and dies by SIGKILL."""
-    proc = subprocess.run([sys.executable, "-m", "tests.persistence.dead_owner", str(spool_dir),
+    """Run tests.writer.dead_owner: it spools n records and dies by SIGKILL."""
+    proc = subprocess.run([sys.executable, "-m", "tests.writer.dead_owner", str(spool_dir),
                            str(n), *args], cwd=CHECKOUT, capture_output=True, timeout=120)
     assert proc.returncode == -9, proc.stderr.decode()
 

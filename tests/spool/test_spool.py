@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from creditwatch.persistence.spool import Spool, decode_record, encode_record
+from creditwatch.spool.spool import Spool, decode_record, encode_record
 
 
 def test_records_round_trip_with_their_times(tmp_path: Path) -> None:

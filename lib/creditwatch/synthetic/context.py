@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from creditwatch.data import marginals as M
-from creditwatch.data.applicant import Columns
-from creditwatch.data.drift import DriftPlan
-from creditwatch.data.sampling import categorical, flag, integers, nb_counts
 from creditwatch.schema import DAYS_EMPLOYED_SENTINEL
+from creditwatch.synthetic import marginals as M
+from creditwatch.synthetic.applicant import Columns
+from creditwatch.synthetic.sampling import categorical, flag, integers, nb_counts
+from creditwatch.synthetic.shift import DriftPlan
 
 SOCIAL_MISSING = 1_021 / 307_511
 BUREAU_MISSING = 0.135

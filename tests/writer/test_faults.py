@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 
 from creditwatch.store import Store, pgadmin, upgrade
 
-from tests.persistence.traffic import Traffic
 from tests.plugins.api_server import ApiServer, ApiServerFactory
+from tests.writer.traffic import Traffic
 
 pytestmark = pytest.mark.slow
 SLOW_WRITER = {"CREDITWATCH_WRITER_INTERVAL_S": "0.5"}  # records wait in the spool longer

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from creditwatch.data import marginals as M
-from creditwatch.data.applicant import Columns
-from creditwatch.data.sampling import Floats, categorical, with_missing
+from creditwatch.synthetic import marginals as M
+from creditwatch.synthetic.applicant import Columns
+from creditwatch.synthetic.sampling import Floats, categorical, with_missing
 
 # measure: (kind, median or mean, spread, zero share, step, size loading, age loading)
 _MEASURES: dict[str, tuple[str, float, float, float, float, float, float]] = {

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.analytics.tables import SEGMENTS
-from creditwatch.data.drift import DriftSpec
-from creditwatch.data.synth import generate
 from creditwatch.schema import FIELD_NAMES, ID_COLUMN
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store
+from creditwatch.synthetic.generator import generate
+from creditwatch.synthetic.shift import DriftSpec
 
 # "compact" inputs keep only what the analytics read (1M full inputs are ~3.5 GB of JSON).
 COMPACT_FIELDS = (ID_COLUMN, "AMT_CREDIT", "AMT_INCOME_TOTAL", *SEGMENTS.values())

@@ -1,5 +1,5 @@
 """Drift settings: parsing, intensity 0 = clean, and each kind changing what its definition says
-by the documented amount (creditwatch.data.drift)."""
+by the documented amount (creditwatch.synthetic.shift)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from creditwatch.data import DriftSpec, generate, true_pd, validate_frame
-from creditwatch.data.drift import AMOUNTS
 from creditwatch.errors import ConfigurationError, CreditwatchError
 from creditwatch.schema import NUMERIC_FIELDS
+from creditwatch.schema.frames import validate_frame
+from creditwatch.synthetic import DriftSpec, generate, true_pd
+from creditwatch.synthetic.shift import AMOUNTS
 
 N = 40_000
 SEED = 8

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency, false_discovery_control, ks_2samp
 
-from creditwatch.data import DriftSpec, generate
 from creditwatch.schema import FIELDS
+from creditwatch.synthetic import DriftSpec, generate
 
 WINDOWS = 20
 ROWS = 50

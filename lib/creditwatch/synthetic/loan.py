@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from creditwatch.data.applicant import LOG_INCOME_MEDIAN, Columns
-from creditwatch.data.sampling import Floats, round_to
+from creditwatch.synthetic.applicant import LOG_INCOME_MEDIAN, Columns
+from creditwatch.synthetic.sampling import Floats, round_to
 
 TERMS = np.array([10, 12, 18, 24, 30, 36, 42, 48, 54, 60], dtype=float)  # months
 CREDIT_MIN, CREDIT_MAX = 45_000.0, 4_050_000.0

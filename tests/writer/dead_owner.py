@@ -1,7 +1,7 @@
 """A process that spools records, ships some of them, then dies by SIGKILL (its segment is
 an orphan for the next process to replay).
 
-    python -m tests.persistence.dead_owner SPOOL_DIR N [--store URL --shipped K --commit C]
+    python -m tests.writer.dead_owner SPOOL_DIR N [--store URL --shipped K --commit C]
                                            [--tail TEXT] [--id-prefix P]
 
 Writes N prediction records (request ids ``<P>-<i>``) in one segment; with ``--store`` writes
@@ -18,7 +18,7 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
-from creditwatch.persistence.spool import Spool, encode_record
+from creditwatch.spool.spool import Spool, encode_record
 from creditwatch.store import Store
 
 from tests.store.records import T0, prediction

@@ -54,8 +54,8 @@ Benjamini-Hochberg at 5 %, ~118 columns), the mean share of drifted columns is 0
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal, cast, get_args
 
 import numpy as np
@@ -93,6 +93,8 @@ FEATURE_MOVES = {"OCCUPATION_TYPE": ("Laborers", 0.5)}
 
 REFERENCE_ROWS = 50_000
 REFERENCE_SEED = 0
+# A numeric field's sorted reference values (the generator supplies them: it is the reference)
+Reference = Callable[[str], NDArray[np.float64]]
 _STREAM_TAG = 0x5D21F7  # keeps the drift stream apart from the generator's own streams
 
 
@@ -147,28 +149,13 @@ def _stream(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([_STREAM_TAG, seed, zlib.crc32(name.encode())])
 
 
-@lru_cache(maxsize=1)
-def _reference_sorted() -> dict[str, NDArray[np.float64]]:
-    """Sorted non-missing reference values per numeric field (sentinel excluded)."""
-    from creditwatch.data.synth import generate  # the reference is the clean generator
-
-    frame = generate(REFERENCE_ROWS, REFERENCE_SEED)
-    out: dict[str, NDArray[np.float64]] = {}
-    for name in NUMERIC_FIELDS:
-        values = frame[name].to_numpy(dtype=np.float64)
-        keep = ~np.isnan(values) & (values != DAYS_EMPLOYED_SENTINEL)
-        out[name] = np.sort(values[keep])
-    return out
-
-
-def sd_shift(values: NDArray[np.float64], name: str, d: float,
+def sd_shift(values: NDArray[np.float64], ref: NDArray[np.float64], d: float,
              u: NDArray[np.float64]) -> NDArray[np.float64]:
     """``values`` moved by ``d`` reference SDs on the normal-score scale (NaN, sentinel kept).
 
     ``u`` are uniforms (one per value) that break ties at random, so discrete columns move in
     distribution exactly like continuous ones.
     """
-    ref = _reference_sorted()[name]
     out = values.copy()
     sel = ~np.isnan(values) & (values != DAYS_EMPLOYED_SENTINEL)
     x = values[sel]
@@ -228,8 +215,9 @@ class DriftPlan:
         out[hit] = level
         return out
 
-    def finish(self, frame: pd.DataFrame) -> None:
-        """Apply the numeric part (inflation, SD shifts, extra missing) in place."""
+    def finish(self, frame: pd.DataFrame, reference: Reference) -> None:
+        """Apply the numeric part (inflation, SD shifts, extra missing) in place; ``reference``
+        gives a numeric field's sorted reference values (the generator's clean sample)."""
         if self.kind == "none":
             return
         if self.inflation != 1.0:
@@ -239,7 +227,7 @@ class DriftPlan:
             values = frame[name].to_numpy(dtype=np.float64)
             u = _stream(self.seed, f"shift:{name}").random(self.n_rows)
             moved = values.copy()
-            moved[self.rows] = sd_shift(values[self.rows], name, d, u[self.rows])
+            moved[self.rows] = sd_shift(values[self.rows], reference(name), d, u[self.rows])
             frame[name] = moved.astype(frame[name].to_numpy().dtype)
         for name, p in self.missing.items():
             hit = self.rows & (_stream(self.seed, f"missing:{name}").random(self.n_rows) < p)

@@ -1,0 +1,14 @@
+"""Application files: read the real Kaggle files (CSV or Parquet) into schema dtypes, write them."""
+
+from __future__ import annotations
+
+from creditwatch.files.loader import (
+    LoadedApplications,
+    load_applications,
+    read_table,
+    to_schema_frame,
+    write_applications,
+)
+
+__all__ = ["LoadedApplications", "load_applications", "read_table", "to_schema_frame",
+           "write_applications"]
