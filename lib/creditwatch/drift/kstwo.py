@@ -115,12 +115,12 @@ def durbin_cdf(n: int, d: float) -> float:
         fac /= j
         v[j - 1] *= fac
     v[-1] = (1.0 + max(2 * h - 1.0, 0) ** m - 2 * h**m) * fac
-    H = np.zeros((m, m))
+    H: np.ndarray = np.zeros((m, m))
     for i in range(1, m):
         H[i - 1:, i] = w[: m - i + 1]
     H[:, 0] = v
     H[-1, :] = v[::-1]
-    power = np.eye(m)
+    power: np.ndarray = np.eye(m)
     scale = 0  # power = true power · 2^-scale
     h_scale = 0
     e = n

@@ -81,7 +81,7 @@ class DriftResult:
         rows = self.analyzed
         if rows.empty:
             return 0.0
-        weights = rows["importance"].to_numpy(dtype=np.float64)
+        weights: np.ndarray = rows["importance"].to_numpy(dtype=np.float64)
         weights = np.ones(len(rows)) if np.isnan(weights).all() else np.nan_to_num(weights)
         total = weights.sum()
         return float(weights @ rows["drifted"].to_numpy(dtype=np.float64) / total) if total else 0.0

@@ -53,7 +53,7 @@ def generate(n_rows: int, seed: int, drift: DriftSpec | None = None, *,
     columns.update(draw_context(rng["context"], n, columns, plan))
     columns.update(draw_building(rng["building"], n))
 
-    data = {ID_COLUMN: np.arange(id_start, id_start + n, dtype=np.int64),
+    data: dict[str, np.ndarray] = {ID_COLUMN: np.arange(id_start, id_start + n, dtype=np.int64),
             TARGET_COLUMN: np.zeros(n, dtype=np.int64)}
     for f in FIELDS:
         data[f.name] = np.asarray(columns[f.name]).astype(_DTYPES[f.dtype], copy=False)
