@@ -1,0 +1,115 @@
+"""Reasons for scored applications: TreeSHAP attributions grouped into reason codes.
+
+A reason is a row of the reason-code table (:mod:`.codes`) whose features together pushed
+the application's probability of default *up*: their contributions (log-odds, summed) are
+positive. Each application gets at most ``k`` reasons, largest contribution first.
+
+Tie-break rule (documented, tested): equal contributions are ordered by code, ascending
+("R02" before "R11"). The same input always gives the same reasons in the same order: the
+engine's sums and the grouping run in a fixed order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from creditwatch import schema
+from creditwatch.explain.codes import REASON_CODES, ReasonCode, resolve
+from creditwatch.features import CategoryMaps, Encoded
+from creditwatch.features.lineage import feature_sources
+
+DEFAULT_REASONS = 4
+Value = float | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason: code, text, the raw fields behind it, the applicant's values of those
+    fields (None when absent), and its contribution to the log-odds of default."""
+
+    code: str
+    text: str
+    fields: tuple[str, ...]
+    values: dict[str, Value]
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "text": self.text, "fields": list(self.fields),
+                "values": dict(self.values), "contribution": self.contribution}
+
+
+class ReasonGrouper:
+    """Groups per-feature contributions into reasons for one feature list and category map."""
+
+    def __init__(self, feature_names: list[str], category_maps: CategoryMaps,
+                 table: tuple[ReasonCode, ...] = REASON_CODES) -> None:
+        value_row, missing_row = resolve(feature_names, table)
+        # slots in code order, so that a stable sort breaks ties by code
+        order = sorted(range(len(table)), key=lambda i: table[i].code)
+        slot_of = {row: slot for slot, row in enumerate(order)}
+        self.rows = [table[i] for i in order]
+        self.value_slot = np.array([slot_of[i] for i in value_row])
+        self.missing_slot = np.array([slot_of[i] for i in missing_row])
+        sources = feature_sources()
+        field_index = {name: i for i, name in enumerate(schema.FIELD_NAMES)}
+        # (schema fields x model features): field j is a source of feature f
+        self.sources = np.zeros((len(schema.FIELD_NAMES), len(feature_names)), dtype=np.uint8)
+        slot_fields: list[list[str]] = [[] for _ in self.rows]
+        for f, name in enumerate(feature_names):
+            for field in sources[name]:
+                self.sources[field_index[field], f] = 1
+            for slot in {int(self.value_slot[f]), int(self.missing_slot[f])}:
+                slot_fields[slot].extend(s for s in sources[name] if s not in slot_fields[slot])
+        self.fields = [tuple(sorted(fs, key=field_index.__getitem__)) for fs in slot_fields]
+        self._field_index = field_index
+        self._labels = {field_index[name]: levels for name, levels in category_maps.items()}
+        self._ints = {field_index[f.name] for f in schema.FIELDS if f.dtype == "int"}
+        self.n_features = len(feature_names)
+
+    def group(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """(rows x slots) summed contributions; a feature goes to its missing reason when it
+        is NaN and a raw field it comes from is absent (NaN in ``raw``, schema order)."""
+        n, width = len(x), len(self.rows)
+        phi = contributions[:, : self.n_features]
+        absent = np.isnan(raw).view(np.uint8) @ self.sources > 0
+        missing = np.isnan(x[:, : self.n_features]) & absent
+        slots = np.where(missing, self.missing_slot, self.value_slot)
+        slots += (np.arange(n) * width)[:, None]
+        return np.bincount(slots.ravel(), weights=phi.ravel(), minlength=n * width).reshape(n, width)
+
+    def reasons(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray,
+                k: int = DEFAULT_REASONS) -> list[list[Reason]]:
+        """At most k reasons per row: positive sums, largest first, ties by code."""
+        sums = self.group(contributions, x, raw)
+        top = np.argsort(-sums, axis=1, kind="stable")[:, :k]
+        out: list[list[Reason]] = []
+        for r, slots in enumerate(top.tolist()):
+            row_sums = sums[r]
+            out.append([self._reason(slot, float(row_sums[slot]), raw[r]) for slot in slots
+                        if row_sums[slot] > 0.0])
+        return out
+
+    def _reason(self, slot: int, contribution: float, raw: np.ndarray) -> Reason:
+        row, fields = self.rows[slot], self.fields[slot]
+        return Reason(row.code, row.text, fields,
+                      {name: self._value(self._field_index[name], raw) for name in fields},
+                      contribution)
+
+    def _value(self, j: int, raw: np.ndarray) -> Value:
+        v = float(raw[j])
+        if math.isnan(v):
+            return None
+        levels = self._labels.get(j)
+        if levels is not None:
+            return levels[int(v)]
+        return int(v) if j in self._ints and v.is_integer() else v
+
+
+def raw_values(raw: Encoded | np.ndarray) -> np.ndarray:
+    """The encoded raw matrix (schema order) of an ``Encoded`` or a matrix."""
+    values = raw.values if isinstance(raw, Encoded) else raw
+    return np.asarray(values, dtype=float).reshape(-1, len(schema.FIELD_NAMES))
