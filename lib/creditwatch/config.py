@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # Concurrent /predict requests scored in one pass at most (see api.coalesce); 1: a pass
     # each. Up to the predictor's SMALL_BATCH rows, a pass stays on its fast row path.
     coalesce_max: int = Field(32, ge=1)
+    # POST /outcomes: items per request at most, and how long a request waits for the store
+    # to match and store them before answering 202 "queued" (they stay in the spool).
+    outcomes_max_items: int = Field(10_000, ge=1)
+    outcomes_wait_s: float = Field(5.0, gt=0)
     # Request bodies larger than this are refused with 413 before being parsed.
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     spool_dir_override: Path | None = Field(None, validation_alias="CREDITWATCH_SPOOL_DIR")

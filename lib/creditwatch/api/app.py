@@ -21,14 +21,16 @@ from creditwatch.api import logging as api_logging
 from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.errors import ApiError
 from creditwatch.api.middleware import RequestContext
-from creditwatch.api.routes import ops, predict
+from creditwatch.api.routes import ops, outcomes, predict
 from creditwatch.api.service import record_anomaly, score_singles
 from creditwatch.api.state import ApiState
 from creditwatch.config import Settings, get_settings
 from creditwatch.scoring import Scorer
 
 log = structlog.get_logger("creditwatch.api")
-_SCORING = {"/predict", "/predict-batch"}
+
+# Endpoints whose refused requests are stored as anomalies.
+_RECORDED = {"/predict", "/predict-batch", "/outcomes"}
 
 
 def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -> FastAPI:
@@ -66,13 +68,14 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         # Every rejected or failed scoring request is an anomaly row, whatever raised it
         # (validation, the API key check, routing, a bug); a 503 too if the spool takes it.
         path = request.url.path
-        if path in _SCORING:
+        if path in _RECORDED:
             record_anomaly(state, request_id=str(getattr(request.state, "request_id", "")),
                            endpoint=path, kind=exc.kind, status=exc.status, errors=exc.detail,
                            raw=getattr(request.state, "raw_body", None))
 
     errors.install(app, on_error)
     app.include_router(predict.build_router(settings.batch_max_size))
+    app.include_router(outcomes.build_router(settings.outcomes_max_items))
     app.include_router(ops.router)
     app.add_middleware(RequestContext, metrics=state.metrics)
     return app

@@ -21,7 +21,7 @@ from creditwatch.api.metrics import ApiMetrics
 log = structlog.get_logger("creditwatch.api")
 MAX_CLIENT_ID = 40
 _VALID_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{MAX_CLIENT_ID}}}$")
-_ENDPOINTS = {"/predict", "/predict-batch", "/health", "/model", "/metrics"}
+_ENDPOINTS = {"/predict", "/predict-batch", "/outcomes", "/health", "/model", "/metrics"}
 
 
 class RequestContext:

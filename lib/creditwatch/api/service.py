@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this m
     from creditwatch.api.state import ApiState
 
 
-def _spool(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
+def spool_records(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
     """Append ``records`` in one write; a spool that cannot take them (full disk) is a 503:
     an answer whose record might be lost must not leave."""
     try:
@@ -43,7 +43,7 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
               "payload_excerpt": excerpt(raw)}
     # The rejection is answered anyway; only its anomaly row cannot be kept then.
     with contextlib.suppress(ApiError):
-        _spool(state, "anomaly", [record])
+        spool_records(state, "anomaly", [record])
 
 
 def score_rows(state: ApiState, rows: list[Any], *, request_id: str,
@@ -143,7 +143,7 @@ def _score(state: ApiState, rows: list[Any], validated: Validated, ids: list[str
             "features": dict(zip(top_names, top_values[r], strict=True)),
         })
         results.append(result)
-    _spool(state, "prediction", records)
+    spool_records(state, "prediction", records)
     metrics = state.metrics
     refused = int(scores.refused.sum())
     if refused:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
+from creditwatch.api.outcomes import OutcomeWaiters
 from creditwatch.config import Settings
 from creditwatch.scoring import Scorer
 from creditwatch.spool import LogBuffer, Spool
@@ -26,6 +27,7 @@ class ApiState:
     metrics: ApiMetrics
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
+    outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
@@ -36,8 +38,10 @@ class ApiState:
         store = Store.from_settings(settings)
         spool = Spool(settings.spool_dir)
         logs = LogBuffer(spool)
-        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s, logs=logs)
+        waiters = OutcomeWaiters()
+        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s, logs=logs,
+                                  on_outcomes=waiters.resolve)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
         return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,
-                   [names.index(name) for name in top])
+                   [names.index(name) for name in top], waiters)

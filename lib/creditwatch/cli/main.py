@@ -11,6 +11,7 @@ from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import drift as drift_cmd
 from creditwatch.cli import model as model_cmd
+from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import report as report_cmd
 from creditwatch.cli import serve as serve_cmd
 from creditwatch.cli import simulate as simulate_cmd
@@ -29,6 +30,7 @@ serve_cmd.register(app)
 simulate_cmd.register(app)
 alerts_cmd.register(app)
 drift_cmd.register(app)
+outcomes_cmd.register(app)
 dashboard_cmd.register(app)
 report_cmd.register(app)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from creditwatch.errors import DataFileError, DataValidationError
 from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN
@@ -63,8 +64,23 @@ def _format(path: Path) -> str:
     raise DataFileError(f"{path}: unsupported file type (use .csv, .csv.gz, .parquet or .pq)")
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """The raw table of a CSV or Parquet file (text fields read as text, nothing converted)."""
+def read_header(path: str | Path) -> list[str]:
+    """The column names of a CSV or Parquet file, without reading its rows."""
+    path = Path(path)
+    kind = _format(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such file")
+    try:
+        if kind == "csv":
+            return list(pd.read_csv(path, nrows=0).columns)
+        return list(pq.read_schema(path).names)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataFileError(f"{path}: cannot read it as {kind}: {exc}") from exc
+
+
+def read_table(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The raw table of a CSV or Parquet file (text fields read as text, nothing converted);
+    ``columns``: only these (they must exist, see ``read_header``)."""
     path = Path(path)
     kind = _format(path)
     if not path.is_file():
@@ -72,8 +88,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     try:
         if kind == "csv":
             # pyarrow's parser is twice as fast as pandas' and reads floats back bit for bit.
-            return pd.read_csv(path, dtype=dict.fromkeys(STRING_FIELDS, object), engine="pyarrow")
-        return pd.read_parquet(path)
+            return pd.read_csv(path, dtype=dict.fromkeys(STRING_FIELDS, object), engine="pyarrow",
+                               usecols=columns)
+        return pd.read_parquet(path, columns=columns)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataFileError(f"{path}: cannot read it as {kind}: {exc}") from exc
 

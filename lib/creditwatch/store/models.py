@@ -74,7 +74,11 @@ class Prediction(Base):
     # Missing / out-of-range / unseen-category field names reported with the answer.
     quality_flags: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)
 
-    __table_args__ = (Index(None, "model_version", "application_time"),)
+    __table_args__ = (
+        Index(None, "model_version", "application_time"),
+        # Outcomes matched by SK_ID_CURR take the client's latest prediction before a time.
+        Index(None, "client_id", "application_time"),
+    )
 
 
 class FeatureValue(Base):
@@ -100,6 +104,32 @@ class FeatureValue(Base):
         Index(None, "feature", "application_time", "value"),
         {"sqlite_with_rowid": False},
     )
+
+
+class Outcome(Base):
+    """What became of a predicted loan: did the client default? One row per value received.
+
+    A prediction's outcome is its latest row (highest id); an earlier row with another value
+    is kept as the history of corrections. Re-sending the current value adds nothing.
+    ``application_time`` repeats the prediction's, so window reads need no join (and the
+    rows live in the same month partition as their prediction, see the retention docs).
+    No foreign key, for the same reason as ``feature_values``: the store resolves the
+    prediction in the transaction that inserts the outcome.
+    """
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
+    # Unique per received item (request id + position): a replayed spool stores nothing twice.
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    prediction_id: Mapped[int] = mapped_column(BigInteger)
+    application_time: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    defaulted: Mapped[int] = mapped_column(SmallInteger)  # 1: the client defaulted
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(64))  # api, a file name, the simulator
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (Index(None, "prediction_id", "id"),)
 
 
 class Anomaly(Base):
@@ -220,6 +250,7 @@ def _table(model: type[Base]) -> Table:
 # Core tables, used by the repository's batched statements.
 PREDICTIONS = _table(Prediction)
 FEATURE_VALUES = _table(FeatureValue)
+OUTCOMES = _table(Outcome)
 ANOMALIES = _table(Anomaly)
 API_LOGS = _table(ApiLog)
 TRAINING_REFERENCE = _table(TrainingReference)

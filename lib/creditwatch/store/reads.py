@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from creditwatch.schema import FIELD_NAMES
 from creditwatch.store._base import StoreBase, time_column, window
 from creditwatch.store.decode import copy_out, decode_inputs, ndjson, split_id_json
-from creditwatch.store.models import ANOMALIES, API_LOGS, FEATURE_VALUES, PREDICTIONS
+from creditwatch.store.models import ANOMALIES, API_LOGS, FEATURE_VALUES, OUTCOMES, PREDICTIONS
 
 # Everything but the raw inputs, which have their own reader.
 DEFAULT_PREDICTION_COLUMNS = tuple(c.key for c in PREDICTIONS.c if c.key != "inputs")
@@ -43,6 +43,17 @@ class ReadsMixin(StoreBase):
             select(*(PREDICTIONS.c[n] for n in names)), start, end, time_column, model_version
         )
         return self._frame(stmt)
+
+    def read_outcomes(self, start: datetime | None = None, end: datetime | None = None, *,
+                      latest: bool = True) -> pd.DataFrame:
+        """Outcomes of the predictions made in ``[start, end)`` (their application time),
+        in arrival order; ``latest``: only each prediction's current one (the last received),
+        else the whole history of corrections."""
+        stmt = select(OUTCOMES).where(*window(OUTCOMES.c.application_time, start, end))
+        frame = self._frame(stmt.order_by(OUTCOMES.c.id))
+        if latest and not frame.empty:
+            frame = frame.drop_duplicates("prediction_id", keep="last").reset_index(drop=True)
+        return frame
 
     def count_predictions(
         self,

@@ -1,4 +1,5 @@
-"""Batched, idempotent writes: predictions (with their feature values), anomalies, API logs.
+"""Batched, idempotent writes: predictions (with their feature values), outcomes, anomalies,
+API logs.
 
 Records are converted once into positional rows (``records``: UTC stamps and JSON text in the
 dialect's stored form), and each table gets one bulk statement per batch at the driver level,
@@ -12,7 +13,7 @@ times it is sent.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Table
 from creditwatch.store import bulk_pg, bulk_sqlite
 from creditwatch.store._base import StoreBase
 from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS
+from creditwatch.store.outcomes import check_outcomes, insert_outcomes
 from creditwatch.store.records import (
     ANOMALY_COLUMNS,
     LOG_COLUMNS,
@@ -41,6 +43,9 @@ class WriteCounts:
     feature_values: int = 0
     anomalies: int = 0
     logs: int = 0
+    outcomes: int = 0
+    # What became of each outcome record, by event id (see ``store.outcomes``).
+    outcome_statuses: Mapping[str, str] = field(default_factory=dict)
 
 
 class WritesMixin(StoreBase):
@@ -53,6 +58,11 @@ class WritesMixin(StoreBase):
         """Store rejected requests (see ``AnomalyRecord``); idempotent on request id."""
         return self.write_batch(anomalies=records).anomalies
 
+    def write_outcomes(self, records: Sequence[Mapping[str, Any]]) -> WriteCounts:
+        """Match and store outcomes (see ``OutcomeRecord``) in one transaction; the counts
+        carry each record's status. Unknown predictions are stored as anomalies."""
+        return self.write_batch(outcomes=records)
+
     def write_logs(self, records: Sequence[Mapping[str, Any]]) -> int:
         """Store API log events (see ``LogRecord``); idempotent on ``event_id`` when given."""
         return self.write_batch(logs=records).logs
@@ -62,6 +72,7 @@ class WritesMixin(StoreBase):
         predictions: Sequence[Mapping[str, Any]] = (),
         anomalies: Sequence[Mapping[str, Any]] = (),
         logs: Sequence[Mapping[str, Any]] = (),
+        outcomes: Sequence[Mapping[str, Any]] = (),
     ) -> WriteCounts:
         """Store a mixed batch atomically: all of it is committed, or none of it.
 
@@ -74,14 +85,18 @@ class WritesMixin(StoreBase):
         batch = prediction_batch(predictions, stamp)
         anomaly_rows = [anomaly_row(r, stamp) for r in anomalies]
         log_rows = [log_row(r, stamp) for r in logs]
-        if not (batch.rows or anomaly_rows or log_rows):
+        check_outcomes(outcomes)
+        if not (batch.rows or anomaly_rows or log_rows or outcomes):
             return WriteCounts()
         with self._write() as conn:
             n_pred, n_feat = self._insert_predictions(conn, batch)
+            # After the predictions: an outcome may name one of this very batch.
+            matched = insert_outcomes(conn, self.dialect, outcomes, stamp)
+            anomaly_rows += [anomaly_row(r, stamp) for r in matched.anomalies]
             n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS, anomaly_rows,
                                          "request_id")
             n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows, "event_id")
-        return WriteCounts(n_pred, n_feat, n_anom, n_logs)
+        return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted, matched.statuses)
 
     def _insert_predictions(self, conn: Connection, batch: PredictionBatch) -> tuple[int, int]:
         if not batch.rows:

@@ -24,10 +24,12 @@ from sqlalchemy import exc as sa_exc
 
 from creditwatch.spool.logbuffer import LogBuffer
 from creditwatch.spool.spool import Spool, SpoolSegment, decode_record
+from creditwatch.store.outcomes import INVALID
 
 log = structlog.get_logger("creditwatch.writer")
 BATCH_BYTES = 4 * 1024 * 1024
-KINDS = {"prediction": "predictions", "anomaly": "anomalies", "log": "logs"}
+KINDS = {"prediction": "predictions", "anomaly": "anomalies", "log": "logs",
+         "outcome": "outcomes"}
 Item = tuple[str, dict[str, Any], bytes]  # (store argument, record, spool line)
 
 
@@ -45,8 +47,12 @@ class BackgroundWriter:
 
     def __init__(self, spool: Spool, store: Any, *, interval: float = 0.05,
                  max_backoff: float = 2.0, on_error: Callable[[Exception], None] | None = None,
-                 logs: LogBuffer | None = None) -> None:
+                 logs: LogBuffer | None = None,
+                 on_outcomes: Callable[[dict[str, str]], None] | None = None) -> None:
         self.spool = spool
+        # Told what became of each outcome record shipped (event id -> status), so the API
+        # can answer POST /outcomes with the store's verdict (see api.outcomes).
+        self.on_outcomes = on_outcomes
         self.logs = logs  # log records to spool on each tick (see LogBuffer)
         self.store = store
         self.interval = interval
@@ -147,7 +153,9 @@ class BackgroundWriter:
         batch: dict[str, list[dict[str, Any]]] = {v: [] for v in KINDS.values()}
         for table, record, _ in items:
             batch[table].append(record)
-        self.store.write_batch(**batch)
+        counts = self.store.write_batch(**batch)
+        if batch["outcomes"] and self.on_outcomes is not None:
+            self.on_outcomes(dict(counts.outcome_statuses))
 
     def _write_apart(self, items: list[Item]) -> None:
         """Store what the store accepts of a batch it refused; reject the rest."""
@@ -160,6 +168,8 @@ class BackgroundWriter:
                     raise
                 self.spool.reject([line], f"{type(exc).__name__}: {str(exc)[:500]}")
                 log.error("record_rejected", table=table, error=str(exc)[:300])
+                if table == "outcomes" and self.on_outcomes is not None:
+                    self.on_outcomes({str(items[0][1].get("event_id")): INVALID})
             return
         mid = len(items) // 2
         for half in (items[:mid], items[mid:]):
