@@ -135,7 +135,7 @@ def test_status_thresholds_are_configurable(settings: Settings) -> None:
     assert _status(2).status is DriftStatus.WARNING
     assert _status(2, warning_share=0.25).status is DriftStatus.OK
     assert _status(2, alert_share=0.15).status is DriftStatus.ALERT
-    lenient = settings.model_copy(update={"drift_warning_share": 0.25, "drift_alert_share": 0.5})
+    lenient = settings.replace(drift={"warning_share": 0.25, "alert_share": 0.5})
     assert _status(2, settings=lenient).status is DriftStatus.OK  # type: ignore[arg-type]
 
 

@@ -32,11 +32,11 @@ class ApiState:
 
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:
-        scorer = scorer or Scorer.load(settings.bundle_dir, settings)
+        scorer = scorer or Scorer.load(settings.paths.bundle_dir, settings)
         store = Store.from_settings(settings)
         spool = Spool(settings.spool_dir)
         logs = LogBuffer(spool)
-        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s, logs=logs)
+        writer = BackgroundWriter(spool, store, interval=settings.api.writer_interval_s, logs=logs)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
         return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,

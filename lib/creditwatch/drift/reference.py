@@ -204,7 +204,7 @@ def _settings(alpha: float | None, correction: corr.Correction,
               min_effect: Mapping[str, float] | None, warning_share: float | None,
               alert_share: float | None, min_rows: int | None,
               settings: Settings | None) -> DriftSettings:
-    s = settings or get_settings()
+    s = (settings or get_settings()).drift
     if correction not in corr.CORRECTIONS:
         raise ValueError(f"unknown correction {correction!r}; use one of {corr.CORRECTIONS}")
     effects = {m.name: m.threshold for m in registry.REGISTRY.values() if m.gate}
@@ -213,10 +213,10 @@ def _settings(alpha: float | None, correction: corr.Correction,
     if unknown:
         raise ValueError(f"min_effect names no gating effect size: {sorted(unknown)}")
     conf = DriftSettings(
-        alpha=s.drift_alpha if alpha is None else float(alpha), correction=correction,
-        warning_share=s.drift_warning_share if warning_share is None else float(warning_share),
-        alert_share=s.drift_alert_share if alert_share is None else float(alert_share),
-        min_rows=s.drift_min_rows if min_rows is None else int(min_rows), min_effect=effects)
+        alpha=s.alpha if alpha is None else float(alpha), correction=correction,
+        warning_share=s.warning_share if warning_share is None else float(warning_share),
+        alert_share=s.alert_share if alert_share is None else float(alert_share),
+        min_rows=s.min_rows if min_rows is None else int(min_rows), min_effect=effects)
     if not 0 < conf.alpha < 1 or not 0 <= conf.warning_share <= conf.alert_share <= 1:
         raise ValueError("need 0 < alpha < 1 and 0 <= warning_share <= alert_share <= 1")
     return conf
