@@ -35,6 +35,9 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_ALERT_DRIFT_SHARE", "0.45", "drift.alert_share", 0.45),  # the older name
     ("CREDITWATCH_DRIFT_MIN_ROWS", "20", "drift.min_rows", 20),
     ("CREDITWATCH_DRIFT_MAX_ROWS", "800", "drift.max_rows", 800),
+    ("CREDITWATCH_DRIFT_MIN_WASSERSTEIN", "0.2", "drift.min_wasserstein", 0.2),
+    ("CREDITWATCH_DRIFT_MIN_JENSEN_SHANNON", "0.1", "drift.min_jensen_shannon", 0.1),
+    ("CREDITWATCH_DRIFT_MIN_MISSING_CHANGE", "0.1", "drift.min_missing_change", 0.1),
     ("CREDITWATCH_API_KEY", "s3cret", "api.key", "s3cret"),
     ("CREDITWATCH_BATCH_MAX_SIZE", "3", "api.batch_max_size", 3),
     ("CREDITWATCH_COALESCE_MAX", "1", "api.coalesce_max", 1),
@@ -190,6 +193,7 @@ def test_defaults_and_derived_paths(environ: pytest.MonkeyPatch, tmp_path: Path)
     ({"drift": {"alert_share": 1.5}}, "alert_share <= 1"),
     ({"drift": {"min_rows": 0}}, "min_rows"),
     ({"drift": {"max_rows": 49}}, "max_rows"),
+    ({"drift": {"min_wasserstein": -0.1}}, "min_wasserstein"),
     ({"api": {"batch_max_size": 0}}, "batch_max_size"),
     ({"drift": {"max_row": 80}}, "max_row"),  # a misspelt field
 ])

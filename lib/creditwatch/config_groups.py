@@ -141,6 +141,15 @@ class DriftConfig(Group):
     max_rows: int = Field(5_000, ge=50, description=(
         "Windows with more predictions are compared on a uniform random sample of this many, "
         "seeded by the window (a re-run gives the same verdict)."))
+    min_wasserstein: float = Field(0.1, ge=0, description=(
+        "A numeric column drifts only if its normalised Wasserstein distance (shift in "
+        "reference standard deviations) reaches this, besides a significant KS test."))
+    min_jensen_shannon: float = Field(0.05, ge=0, le=1, description=(
+        "A categorical column drifts only if the Jensen-Shannon distance (base 2) of its "
+        "level shares reaches this, besides a significant chi-square test."))
+    min_missing_change: float = Field(0.05, ge=0, le=1, description=(
+        "A column's missing share shift is flagged only if the share moved by at least this "
+        "(0.05: 5 points), besides a significant test; reported, not part of the status."))
 
     @model_validator(mode="after")
     def _ordered(self) -> DriftConfig:
