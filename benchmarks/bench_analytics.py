@@ -45,6 +45,7 @@ from creditwatch.store import Store, pgadmin
 from creditwatch.synthetic.generator import generate
 
 from _common import write_section
+from tests.plugins.environment import admin_database_url
 from tests.support.seed import seed_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,9 +107,9 @@ def timed(func: Callable[[], object], repeat: int = REPEAT) -> tuple[float, list
 
 
 def train_bundle(folder: Path) -> Path:
-    settings = Settings(database_url=None)
+    settings = Settings(store={"url": None})
     bundle = train_model(generate(20_000, 11), TrainConfig(
-        cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=3, reference_rows=5_000))
+        cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3, reference_rows=5_000))
     return save_bundle(bundle, folder)
 
 
@@ -132,7 +133,7 @@ def bench_page(url: str, now: datetime) -> tuple[str, dict[str, float]]:
     worst: dict[str, float] = {"repeated": 0.0, "speedup": float("inf")}
     with Store(url) as store:
         for period in PERIODS:
-            a = Analytics(store, settings=Settings(database_url=None), now=now, refresh_s=3600)
+            a = Analytics(store, settings=Settings(store={"url": None}), now=now, refresh_s=3600)
             start = time.perf_counter()
             kpi_page(a, period)  # includes the first pull of the whole store into DuckDB
             first = time.perf_counter() - start
@@ -176,13 +177,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--report-rows", type=int, default=100_000)
     args = parser.parse_args()
-    admin = Settings().test_database_url
+    admin = admin_database_url()
     now = datetime.now(UTC).replace(microsecond=0)
     names = [pgadmin.unique_name("creditwatch_bench_analytics"),
              pgadmin.unique_name("creditwatch_bench_report")]
     with tempfile.TemporaryDirectory() as tmp:
         bundle_dir = train_bundle(Path(tmp) / "bundle")
-        scorer = Scorer(load_bundle(bundle_dir), Settings(database_url=None))
+        scorer = Scorer(load_bundle(bundle_dir), Settings(store={"url": None}))
         try:
             big = pgadmin.create_database(admin, names[0])
             seconds = seed(big, scorer, args.rows, now, compact=True)

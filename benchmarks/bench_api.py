@@ -43,6 +43,7 @@ from creditwatch.synthetic.generator import generate
 
 from _common import write_section
 from _load import LoadResult, post, run_load
+from tests.plugins.environment import admin_database_url
 
 HERE = Path(__file__).resolve().parent
 GOALS = {"ratio": 0.40, "p50_c1_ms": 2.0, "batch_p50_ms": 150.0}
@@ -52,10 +53,10 @@ BATCH = 1000
 def _bundle(path: Path | None, settings: Settings, tmp: Path) -> Path:
     if path is not None:
         return path
-    if (settings.bundle_dir / "bundle.json").exists():
-        return settings.bundle_dir
+    if (settings.paths.bundle_dir / "bundle.json").exists():
+        return settings.paths.bundle_dir
     print("no artifacts/model: training one on 100k synthetic rows", flush=True)
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp)
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp)
     return save_bundle(train_model(generate(100_000, 42), cfg), tmp / "trained")
 
 
@@ -168,7 +169,7 @@ def main() -> None:
     db_names: list[str] = []
     if args.pg:
         db_names = [pgadmin.unique_name("creditwatch_bench") for _ in range(2)]
-        database_url, alone_url = (pgadmin.create_database(settings.test_database_url, name)
+        database_url, alone_url = (pgadmin.create_database(admin_database_url(), name)
                                    for name in db_names)
         upgrade(database_url)
         upgrade(alone_url)
@@ -232,7 +233,7 @@ def main() -> None:
         _count(url or f"sqlite:///{where / 'data' / 'creditwatch.db'}")
         for url, where in ((database_url, root), (alone_url, alone_root)))
     for name in db_names:
-        pgadmin.drop_database(settings.test_database_url, name)
+        pgadmin.drop_database(admin_database_url(), name)
 
     rows = [_row("constant POST /floor, concurrency 16", table["floor16"]),
             _row("POST /predict, concurrency 16", table["predict16"]),

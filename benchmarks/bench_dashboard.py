@@ -42,6 +42,7 @@ from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin
 
 from _common import write_section
+from tests.plugins.environment import admin_database_url
 
 REPEAT = 5
 GOAL_S = 1.0
@@ -100,7 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    admin = Settings().test_database_url
+    admin = admin_database_url()
     now = datetime.now(UTC).replace(microsecond=0)
     name = pgadmin.unique_name("creditwatch_bench_dashboard")
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +110,7 @@ def main() -> int:
         bundle = load_bundle(bundle_dir)
         try:
             url = pgadmin.create_database(admin, name)
-            settings = Settings(root=root, database_url=url)
+            settings = Settings(paths={"root": root}, store={"url": url})
             seeded_s = seed(url, Scorer(bundle, settings), args.rows, now, compact=True)
             print(f"seeded {args.rows:,} predictions in {seeded_s:.0f} s", flush=True)
             with Store(url) as store:

@@ -6,7 +6,7 @@ Seeds a fresh store (PostgreSQL database made for the run and dropped after, or 
 with scored synthetic predictions with their full inputs, over 30 days (the last 10 with
 gradual drift 0.2), loads a 20k-row training reference, then times
 ``DriftMonitor.history`` over the 30 daily windows (each window compared on a sample of
-``drift_max_rows``, the default) — medians of several runs — and, for scale, one window read
+``drift.max_rows``, the default) — medians of several runs — and, for scale, one window read
 whole.
 """
 
@@ -31,6 +31,7 @@ from creditwatch.synthetic.generator import generate
 from creditwatch.synthetic.shift import DriftSpec
 
 from _common import write_section
+from tests.plugins.environment import admin_database_url
 from tests.support.seed import seed_store
 
 
@@ -41,17 +42,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    settings = Settings(root=tmp)
+    settings = Settings(paths={"root": tmp})
     db_name = f"cw_bench_drift_{uuid.uuid4().hex[:8]}"
     if args.store == "pg":
-        url = pgadmin.create_database(settings.test_database_url, db_name)
+        url = pgadmin.create_database(admin_database_url(), db_name)
         upgrade(url)
     else:
         url = f"sqlite:///{tmp / 'bench.db'}"
     try:
         store = Store(url)
-        bundle = train_model(generate(50_000, 1), TrainConfig(cost_fn=settings.cost_fn,
-                                                              cost_fp=settings.cost_fp))
+        bundle = train_model(generate(50_000, 1), TrainConfig(cost_fn=settings.model.cost_fn,
+                                                              cost_fp=settings.model.cost_fp))
         store.write_reference(bundle.version, bundle.reference, bundle.reference_stats)
         scorer = Scorer(bundle, settings)
         end = datetime(2026, 6, 1, tzinfo=UTC)
@@ -80,7 +81,7 @@ def main() -> None:
         body = "\n".join([
             f"{args.rows:,} predictions with full inputs in {args.store}, 30 daily windows "
             f"(last 10 with gradual drift 0.2), reference 20,000 rows, "
-            f"`drift_max_rows` = {settings.drift_max_rows:,}.", "",
+            f"`drift.max_rows` = {settings.drift.max_rows:,}.", "",
             "| measure | value |", "|---|---:|",
             f"| 30-window history (median of {args.repeat}) | {history_s:.2f} s |",
             f"| per window | {history_s / 30 * 1e3:.0f} ms |",
@@ -97,7 +98,7 @@ def main() -> None:
         store.close()
     finally:
         if args.store == "pg":
-            pgadmin.drop_database(settings.test_database_url, db_name)
+            pgadmin.drop_database(admin_database_url(), db_name)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ from _common import interleaved_times, load_note, write_section
 
 
 def _models(bundle: Path | None, deep: Path | None, rows: int) -> list[tuple[str, lgb.Booster]]:
-    settings = Settings(root=Path(tempfile.mkdtemp()))
-    frame = generate(rows, settings.seed)
+    settings = Settings(paths={"root": Path(tempfile.mkdtemp())})
+    frame = generate(rows, settings.model.seed)
     out = []
     for label, path, extra in (("served", bundle, {}),
                                ("400 rounds", deep, {"max_rounds": 400, "early_stopping": 401,
@@ -42,7 +42,8 @@ def _models(bundle: Path | None, deep: Path | None, rows: int) -> list[tuple[str
         if path is not None:
             out.append((label, load_bundle(path).booster))
             continue
-        cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=settings.seed,
+        cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp,
+                          seed=settings.model.seed,
                           **extra)  # type: ignore[arg-type]
         out.append((label, train_model(frame, cfg).booster))
     return out

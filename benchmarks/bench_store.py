@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from creditwatch.config import Settings
 from creditwatch.schema import FIELD_NAMES, NUMERIC_FIELDS
 from creditwatch.store import Store, pgadmin
 from creditwatch.synthetic.generator import generate
 
 from _common import write_section
+from tests.plugins.environment import admin_database_url
 
 BATCH = 1000
 
@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    settings = Settings()
+    admin = admin_database_url()
     top = [f for f in FIELD_NAMES if f in NUMERIC_FIELDS][:20]
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     frame = generate(BATCH * args.batches, 7).drop(columns=["TARGET", "TRUE_PD"], errors="ignore")
@@ -111,7 +111,7 @@ def main() -> None:
     if not args.no_postgres:
         name = pgadmin.unique_name("creditwatch_bench")
         try:
-            url = pgadmin.create_database(settings.test_database_url, name)
+            url = pgadmin.create_database(admin, name)
         except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL skips that store
             print(f"PostgreSQL unavailable, skipped: {exc}", file=sys.stderr)
         else:
@@ -120,7 +120,7 @@ def main() -> None:
                     s.upgrade()
                     results["PostgreSQL"] = run(s, batches)
             finally:
-                pgadmin.drop_database(settings.test_database_url, name)
+                pgadmin.drop_database(admin, name)
     stores = list(results)
     load = os.getloadavg()[0]
     lines = [

@@ -2,7 +2,7 @@
 
 Resources live as long as the server (``st.cache_resource``), keyed by the store URL and
 bundle folder, so a changed configuration gets new ones. Page data is cached for
-``Settings.dashboard_cache_ttl_s`` seconds (``st.cache_data``): a page switch or an
+``Settings.dashboard.cache_ttl_s`` seconds (``st.cache_data``): a page switch or an
 auto-refresh within that time costs nothing, and after it the analytics layer only pulls the
 rows added since its last refresh.
 """
@@ -23,7 +23,7 @@ from creditwatch.errors import CreditwatchError, ModelNotFoundError
 from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.store import Store
 
-TTL = Settings().dashboard_cache_ttl_s
+TTL = Settings().dashboard.cache_ttl_s
 STATUS_TTL_S = 5  # API and store are re-probed at most this often (each probe is a round trip)
 # What a page can meet when the store goes away between two queries.
 STORE_ERRORS = (SQLAlchemyError, CreditwatchError, OSError)
@@ -41,11 +41,11 @@ def _store(url: str, timeout: int) -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _analytics(url: str, _settings: Settings) -> Analytics:
-    return Analytics(_store(url, _settings.store_connect_timeout), settings=_settings)
+    return Analytics(_store(url, _settings.store.connect_timeout), settings=_settings)
 
 
 def store(s: Settings) -> Store:
-    return _store(s.store_url, s.store_connect_timeout)
+    return _store(s.store_url, s.store.connect_timeout)
 
 
 def analytics(s: Settings | None = None) -> Analytics:
@@ -75,9 +75,9 @@ def _bundle(directory: str, mtime: float) -> ModelBundle:
 
 def bundle(s: Settings) -> ModelBundle | None:
     """The model bundle (threshold, costs, importances), or None when there is none yet."""
-    meta = s.bundle_dir / "bundle.json"
+    meta = s.paths.bundle_dir / "bundle.json"
     try:
-        return _bundle(str(s.bundle_dir), meta.stat().st_mtime)
+        return _bundle(str(s.paths.bundle_dir), meta.stat().st_mtime)
     except (OSError, ModelNotFoundError):
         return None
 
@@ -95,6 +95,6 @@ def load(page: str, *args: Any) -> Any:
 
 
 def store_caption(s: Settings) -> str:
-    status = store_status(s.store_url, s.store_connect_timeout)
+    status = store_status(s.store_url, s.store.connect_timeout)
     mark = ":green[:material/circle:]" if status.reachable else ":red[:material/circle:]"
     return f"{mark} store: {status.label} · `{status.url}`"

@@ -30,12 +30,12 @@ def render() -> None:
             format_func=PERIOD_LABELS.__getitem__,
             help="Overview, Performance and Business show predictions of this period.",
         )
-        st.toggle(f"Auto-refresh every {settings.dashboard_refresh_s:g} s", value=True,
+        st.toggle(f"Auto-refresh every {settings.dashboard.refresh_s:g} s", value=True,
                   key=REFRESH_KEY,
                   help="Re-reads the data of the current page only; the rest of the app stays.")
         if st.button("Refresh now", icon=":material/refresh:"):
             st.cache_data.clear()
         st.divider()
         st.caption(context.store_caption(settings))
-        st.caption(f"Data cached for {settings.dashboard_cache_ttl_s:g} s · "
-                   f"API {settings.api_url}")
+        st.caption(f"Data cached for {settings.dashboard.cache_ttl_s:g} s · "
+                   f"API {settings.api.url}")

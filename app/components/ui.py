@@ -38,7 +38,7 @@ def ready(title: str | None, intro: str | None = None) -> Settings | None:
         st.title(title)
     if intro:
         st.caption(intro)
-    status = context.store_status(s.store_url, s.store_connect_timeout)
+    status = context.store_status(s.store_url, s.store.connect_timeout)
     if not status.reachable:
         store_unreachable(status)
         return None
@@ -50,7 +50,7 @@ def guarded(body: Callable[[Settings], T], s: Settings) -> T | None:
     try:
         return body(s)
     except context.STORE_ERRORS as exc:
-        status = context.store_status(s.store_url, s.store_connect_timeout)
+        status = context.store_status(s.store_url, s.store.connect_timeout)
         store_unreachable(status, exc)
         return None
 
@@ -58,8 +58,8 @@ def guarded(body: Callable[[Settings], T], s: Settings) -> T | None:
 def refreshing(body: Callable[[Settings], None], s: Settings, *, uses_period: bool = True
                ) -> None:
     """``body`` in a fragment: with auto-refresh on, it alone re-runs every
-    ``dashboard_refresh_s`` seconds (the sidebar and the rest of the page stay)."""
-    every = s.dashboard_refresh_s if sidebar.auto_refresh() else None
+    ``dashboard.refresh_s`` seconds (the sidebar and the rest of the page stay)."""
+    every = s.dashboard.refresh_s if sidebar.auto_refresh() else None
 
     @st.fragment(run_every=every)
     def refreshed() -> None:

@@ -52,7 +52,7 @@ def verdict(row: pd.Series, s: Settings) -> None:
     cols = st.columns(4)
     ui.kpi(cols[0], "Drift detected", detected,
            help=f"Engine verdict: {row['status']} ({row['n_predictions']} predictions; "
-                f"at least {s.drift_min_rows} are needed).")
+                f"at least {s.drift.min_rows} are needed).")
     share = ui.known(row["drift_share"]) if enough else None
     ui.kpi(cols[1], "Drift share", ui.pct(share), health.drift(share, s),
            help="Drifted / analysed features.")
@@ -88,7 +88,7 @@ def features(row: pd.Series, report_id: int, s: Settings) -> None:
     ui.kpi(cols[0], "Test", str(test["test"]))
     ui.kpi(cols[1], "Statistic", f"{test['statistic']:.4g}")
     ui.kpi(cols[2], "Corrected p-value", f"{test['p_adjusted']:.3g}",
-           help=f"{s.drift_alpha:g} significance level, corrected across features.")
+           help=f"{s.drift.alpha:g} significance level, corrected across features.")
     ui.kpi(cols[3], f"Effect size ({test['effect_name']})", f"{test['effect_size']:.4g}",
            help="A feature drifts only when its effect size also passes the minimum.")
     dist = context.load("feature_distribution", feature, row["window_start"].to_pydatetime(),
@@ -105,9 +105,9 @@ def body(s: Settings, report_id: int | None) -> None:
     rows = data.history[data.history["id"] == report_id]
     row = (rows if len(rows) else data.history.tail(1)).iloc[0]
     verdict(row, s)
-    ui.chart(figures.drift_history(data.history, s.alert_drift_share, s.drift_warning_share),
+    ui.chart(figures.drift_history(data.history, s.drift.alert_share, s.drift.warning_share),
              "drift_history")
-    st.caption(f"Red line: alert threshold ({s.alert_drift_share:.0%} of features drifted: "
+    st.caption(f"Red line: alert threshold ({s.drift.alert_share:.0%} of features drifted: "
                "retraining recommended). A rising trend is an early warning.")
     features(row, int(row["id"]), s)
 

@@ -13,8 +13,8 @@ from creditwatch.dashboard.pagedata import PERIOD_LABELS, RECENT_ALERTS, HomeDat
 
 def system_status(s: Settings) -> None:
     st.subheader("System status")
-    api = context.api_status(s.api_url, s.dashboard_api_timeout_s)
-    store = context.store_status(s.store_url, s.store_connect_timeout)
+    api = context.api_status(s.api.url, s.dashboard.api_timeout_s)
+    store = context.store_status(s.store_url, s.store.connect_timeout)
     bundle = context.bundle(s)
     left, middle, right = st.columns(3)
     with left:
@@ -35,7 +35,7 @@ def system_status(s: Settings) -> None:
                     f"{bundle.threshold:.4f} · costs FN {bundle.cost_fn:g} / FP "
                     f"{bundle.cost_fp:g}", icon=":material/model_training:")
         else:
-            st.warning(f"**No model bundle** in `{s.bundle_dir}`: run `creditwatch train` "
+            st.warning(f"**No model bundle** in `{s.paths.bundle_dir}`: run `creditwatch train` "
                        "(or `make demo`).", icon=":material/model_training:")
 
 

@@ -23,7 +23,7 @@ def body(s: Settings) -> None:
            health.latency(k["latency_mean_ms"], s))
     ui.kpi(cols[1], "Median latency", ui.ms(k["latency_p50_ms"]))
     ui.kpi(cols[2], "P95 latency", ui.ms(k["latency_p95_ms"]),
-           help=f"Alert above {s.alert_latency_p95_ms:g} ms.")
+           help=f"Alert above {s.alerts.latency_p95_ms:g} ms.")
     ui.kpi(cols[3], "Error rate", ui.pct(k["error_rate"], 2), health.error_rate(k["error_rate"], s))
     left, right = st.columns(2)
     with left:
@@ -31,13 +31,13 @@ def body(s: Settings) -> None:
             st.info("No timed predictions in this period.")
         else:
             ui.chart(figures.latency_boxes(data.latency), "latency_boxes")
-        st.caption(f"Median below {s.health_latency_good_ms:g} ms: excellent; up to "
-                   f"{s.alert_latency_mean_ms:g} ms: acceptable; above: investigate.")
+        st.caption(f"Median below {s.health.latency_good_ms:g} ms: excellent; up to "
+                   f"{s.alerts.latency_mean_ms:g} ms: acceptable; above: investigate.")
     with right:
-        ui.chart(figures.latency_over_time(data.latency_over_time, s.alert_latency_p95_ms),
+        ui.chart(figures.latency_over_time(data.latency_over_time, s.alerts.latency_p95_ms),
                  "latency_time")
         st.caption(f"Mean and P95 of the total latency per time bucket (P95 alert: "
-                   f"{s.alert_latency_p95_ms:g} ms).")
+                   f"{s.alerts.latency_p95_ms:g} ms).")
     left, right = st.columns(2)
     with left:
         ui.chart(figures.http_statuses(data.statuses), "statuses")

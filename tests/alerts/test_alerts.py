@@ -124,10 +124,10 @@ def test_alerts_reach_webhooks_and_email(tmp_path: Path, store: Store, receiver:
     email, with their values, and recorded in the store."""
     seeded(store)
     box, port = mailbox
-    settings = Settings(root=tmp_path, alert_slack_webhook_url=receiver.url,
-                        alert_webhook_url=receiver.url, alert_smtp_host="127.0.0.1",
-                        alert_smtp_port=port, alert_smtp_starttls=False,
-                        alert_email_to=["ops@example.com"])
+    settings = Settings(paths={"root": tmp_path}, alerts={
+        "slack_webhook_url": receiver.url, "webhook_url": receiver.url,
+        "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
+        "email_to": ["ops@example.com"]})
     result = run_check(store, settings, now=NOW)
     kinds = sorted(a.kind for a in result.fired)
     assert kinds == ["approval_rate", "drift", "error_rate", "latency_mean", "latency_p95"]
@@ -151,7 +151,8 @@ def test_same_alert_is_not_resent_within_cooldown(tmp_path: Path, store: Store,
                                                   receiver: Receiver) -> None:
     """A second check inside the cool-down sends nothing new but still exits 1."""
     seeded(store)
-    settings = Settings(root=tmp_path, alert_webhook_url=receiver.url, alert_cooldown_minutes=30)
+    settings = Settings(paths={"root": tmp_path},
+                        alerts={"webhook_url": receiver.url, "cooldown_minutes": 30})
     first = run_check(store, settings, now=NOW)
     sent = len(receiver.bodies)
     second = run_check(store, settings, now=NOW + timedelta(minutes=10))
@@ -167,9 +168,9 @@ def test_unreachable_notifier_is_reported_not_fatal(tmp_path: Path, store: Store
     retried, while the alert is still recorded."""
     seeded(store)
     closed = free_port()
-    settings = Settings(root=tmp_path, alert_webhook_url=f"http://127.0.0.1:{closed}/x",
-                        alert_smtp_host="127.0.0.1", alert_smtp_port=closed,
-                        alert_email_to=["a@b.c"], alert_retries=2, alert_timeout_s=1)
+    settings = Settings(paths={"root": tmp_path}, alerts={
+        "webhook_url": f"http://127.0.0.1:{closed}/x", "smtp_host": "127.0.0.1",
+        "smtp_port": closed, "email_to": ["a@b.c"], "retries": 2, "timeout_s": 1})
     result = run_check(store, settings, now=NOW)
     failed = {d.channel: d for d in result.deliveries if not d.ok}
     assert set(failed) == {"webhook", "email"}
@@ -180,14 +181,14 @@ def test_unreachable_notifier_is_reported_not_fatal(tmp_path: Path, store: Store
 def test_traffic_dropping_to_zero_fires(tmp_path: Path, store: Store) -> None:
     """No predictions in the window after traffic in the window before is an alert."""
     store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=0.8))
-    result = run_check(store, Settings(root=tmp_path), now=NOW)
+    result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
     assert [a.kind for a in result.fired] == ["no_traffic"]
 
 
 def test_quiet_healthy_window_exits_zero(tmp_path: Path, store: Store) -> None:
     """Fast, mostly approved traffic without errors or drift fires nothing."""
     store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=0.8))
-    result = run_check(store, Settings(root=tmp_path), now=NOW)
+    result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
     assert result.fired == [] and result.exit_code == 0
 
 

@@ -114,7 +114,7 @@ def test_expected_cost_by_hand(seeded_analytics: Analytics) -> None:
     assert (got["n"], got["n_approved"], got["n_refused"]) == (
         len(p), int(approved.sum()), int((~approved).sum()))
     default = a.expected_cost("7d")
-    assert (default["cost_fn"], default["cost_fp"]) == (a.settings.cost_fn, a.settings.cost_fp)
+    assert (default["cost_fn"], default["cost_fp"]) == (a.settings.model.cost_fn, a.settings.model.cost_fp)
 
 
 def test_thresholds_as_stored(seeded_analytics: Analytics) -> None:

@@ -62,7 +62,7 @@ def test_window_describe_names_both_bounds() -> None:
 
 def test_health_bands_follow_the_settings() -> None:
     """Each KPI is good, warn or bad against the guide's bands, taken from the settings."""
-    s = Settings(database_url=None)
+    s = Settings(store={"url": None})
     assert health.approval(0.78, s).level == health.GOOD
     assert health.approval(0.60, s).level == health.WARN
     assert health.approval(0.40, s).level == health.BAD
@@ -77,5 +77,6 @@ def test_health_bands_follow_the_settings() -> None:
     assert health.drift(0.2, s).level == health.WARN
     assert health.drift(0.35, s).level == health.BAD
     assert health.drift(None, s).level == health.UNKNOWN
-    strict = Settings(database_url=None, alert_latency_mean_ms=30.0, health_latency_good_ms=10.0)
+    strict = Settings(store={"url": None}, alerts={"latency_mean_ms": 30.0},
+                      health={"latency_good_ms": 10.0})
     assert health.latency(20.0, strict).level == health.WARN

@@ -20,12 +20,12 @@ from tests.support.seed import seed_store
 
 @pytest.fixture
 def scorer(bundle: ModelBundle) -> Scorer:
-    return Scorer(bundle, Settings(database_url=None))
+    return Scorer(bundle, Settings(store={"url": None}))
 
 
 def test_empty_store_gives_empty_aggregates(store: Store) -> None:
     """On an empty store every aggregate answers (zeros, empty frames), none raises."""
-    with Analytics(store, settings=Settings(database_url=None), now=NOW, refresh_s=0) as a:
+    with Analytics(store, settings=Settings(store={"url": None}), now=NOW, refresh_s=0) as a:
         k = a.kpis("24h")
         assert (k["total_predictions"], k["approval_rate"], k["error_rate"]) == (0, None, None)
         assert k["latency_mean_ms"] is None and k["drift_status"] is None
@@ -48,7 +48,7 @@ def test_refresh_copies_only_new_rows(store: Store, scorer: Scorer) -> None:
     """A refresh after new writes copies exactly those rows, and aggregates include them."""
     seed_store(store, scorer, 300, start=NOW - timedelta(hours=10), end=NOW, seed=5,
                error_rate=0.05, prefix="first")
-    with Analytics(store, settings=Settings(database_url=None), now=NOW, refresh_s=3600,
+    with Analytics(store, settings=Settings(store={"url": None}), now=NOW, refresh_s=3600,
                    full_check_s=3600) as a:
         first = a.refresh()
         assert first.added["predictions"] == 300
@@ -69,7 +69,7 @@ def test_deleted_rows_trigger_a_full_reload(store: Store, scorer: Scorer) -> Non
     """When rows disappear from the store, the periodic check reloads the table whole."""
     seed_store(store, scorer, 200, start=NOW - timedelta(hours=5), end=NOW, seed=7,
                error_rate=0.0)
-    with Analytics(store, settings=Settings(database_url=None), now=NOW, refresh_s=0,
+    with Analytics(store, settings=Settings(store={"url": None}), now=NOW, refresh_s=0,
                    full_check_s=0) as a:
         assert a.kpis("24h")["total_predictions"] == 200
         a.feature_distribution("AMT_CREDIT", "24h")
@@ -86,10 +86,10 @@ def test_analytics_from_settings_or_url_opens_that_store(store: Store, scorer: S
     seed_store(store, scorer, 40, start=NOW - timedelta(hours=1), end=NOW, seed=8,
                error_rate=0.0)
     url = store.engine.url.render_as_string(hide_password=False)
-    with Analytics(Settings(database_url=url), now=NOW) as a:
+    with Analytics(Settings(store={"url": url}), now=NOW) as a:
         assert a.store is not store and a.store.url == store.url
         assert a.kpis("24h")["total_predictions"] == 40
-    with Analytics(url, settings=Settings(database_url=None), now=NOW) as a:
+    with Analytics(url, settings=Settings(store={"url": None}), now=NOW) as a:
         assert a.kpis("24h")["total_predictions"] == 40
     with pytest.raises(ValueError, match="time_column"):
         Analytics(store, time_column="created_at")

@@ -156,7 +156,7 @@ def test_empty_and_oversized_batches(inproc_api: InProcessApi, good: dict[str, A
 def test_batch_limit_follows_the_settings(inproc_api_factory: InProcessApiFactory,
                                           good: dict[str, Any]) -> None:
     """CREDITWATCH_BATCH_MAX_SIZE=3: three applications pass, four are a 413."""
-    api = inproc_api_factory(batch_max_size=3)
+    api = inproc_api_factory(api={"batch_max_size": 3})
     assert api.client.post("/predict-batch", json={"applications": [good] * 3}).status_code == 200
     _rejected(api, api.client.post("/predict-batch", json={"applications": [good] * 4}),
               413, "batch_too_large")
@@ -184,9 +184,9 @@ def _chunks(data: bytes, size: int = 1024) -> Iterator[bytes]:
 
 def test_huge_bodies_are_a_413_with_or_without_length(
         inproc_api_factory: InProcessApiFactory, good: dict[str, Any]) -> None:
-    """A body over max_body_bytes is refused with 413 whether it declares its length or is
+    """A body over api.max_body_bytes is refused with 413 whether it declares its length or is
     streamed in chunks without one."""
-    api = inproc_api_factory(max_body_bytes=4096)
+    api = inproc_api_factory(api={"max_body_bytes": 4096})
     big = orjson.dumps(good | {"ORGANIZATION_TYPE": "x" * 5000})
     _rejected(api, _post_raw(api, "/predict", big), 413, "body too large")
     streamed = api.client.post("/predict", content=_chunks(big),

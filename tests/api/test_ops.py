@@ -95,7 +95,7 @@ def test_api_key_guards_scoring_but_not_health(inproc_api_factory: InProcessApiF
     """With CREDITWATCH_API_KEY set, both scoring endpoints answer 401 without the X-API-Key
     header or with a wrong one (and store each refusal as an anomaly), 200 with the right
     one; /health stays open."""
-    api = inproc_api_factory(api_key="s3cret-key")
+    api = inproc_api_factory(api={"key": "s3cret-key"})
     client = api.client
     app = applications(1, seed=32)[0]
     refused = []

@@ -89,7 +89,7 @@ def test_a_malformed_body_is_refused_whole(inproc_api_factory: InProcessApiFacto
                                            body: Any, status: int) -> None:
     """A body that is not {"outcomes": [...]}, an empty list or one over the limit is
     refused with a 4xx and nothing is stored."""
-    api = inproc_api_factory(outcomes_max_items=5)
+    api = inproc_api_factory(api={"outcomes_max_items": 5})
     response = api.client.post("/outcomes", json=body)
     assert response.status_code == status, response.text
     assert api.flush().read_outcomes(latest=False).empty
@@ -97,7 +97,7 @@ def test_a_malformed_body_is_refused_whole(inproc_api_factory: InProcessApiFacto
 
 def test_the_api_key_guards_outcomes(inproc_api_factory: InProcessApiFactory) -> None:
     """With an API key set, /outcomes needs it like the scoring routes."""
-    api = inproc_api_factory(api_key="s3cret")
+    api = inproc_api_factory(api={"key": "s3cret"})
     item = {"request_id": "x", "defaulted": 1, "observed_at": OBSERVED}
     assert api.client.post("/outcomes", json={"outcomes": [item]}).status_code == 401
     ok = api.client.post("/outcomes", json={"outcomes": [item]}, headers={"X-API-Key": "s3cret"})

@@ -32,7 +32,7 @@ OPERATIONS = [("POST", "/predict"), ("POST", "/predict-batch"), ("GET", "/health
 @pytest.fixture(scope="module")
 def fuzzed(inproc_api_factory: InProcessApiFactory) -> InProcessApi:
     # A small batch limit and body limit, so generated requests also cross them.
-    return inproc_api_factory(batch_max_size=20, max_body_bytes=256 * 1024)
+    return inproc_api_factory(api={"batch_max_size": 20, "max_body_bytes": 256 * 1024})
 
 
 @pytest.fixture(scope="module")

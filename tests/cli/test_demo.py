@@ -25,7 +25,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "400 of 400 sent" in out.stdout and "last day: ALERT" in out.stdout
     assert (tmp_path / "reports" / "index.html").exists()
-    with Store.from_settings(Settings(root=tmp_path)) as store:
+    with Store.from_settings(Settings(paths={"root": tmp_path})) as store:
         assert store.count_predictions() == 400
         assert len(store.read_drift_reports()) >= 9  # 8 days, the last day again, the notebook
         assert "drift" in set(store.read_alerts()["kind"])

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from creditwatch.cli.processes import Service, clean_environment, free_port
-from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.store import Store
 
 from tests.dashboard import seeding
 from tests.plugins.api_server import ApiServer
+from tests.plugins.environment import in_ci
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -97,7 +97,7 @@ def browser() -> Iterator[Any]:
     """Headless Debian Chromium; skipped locally when absent, a failure under CI."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} missing: `make system-deps` installs it"
-        if Settings().ci:
+        if in_ci():
             pytest.fail(reason)
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright

@@ -44,7 +44,7 @@ def project_root(root: Path, bundle_dir: Path) -> Settings:
     target = root / "artifacts" / "model"
     if not target.exists():
         shutil.copytree(bundle_dir, target)
-    return Settings(root=root, database_url=None)
+    return Settings(paths={"root": root}, store={"url": None})
 
 
 def configs(api_url: str) -> list[SimulationConfig]:

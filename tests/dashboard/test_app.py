@@ -114,7 +114,7 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         name = pgadmin.unique_name()
         url = pgadmin.create_database(admin, name)
         upgrade(url)
-    settings = Settings(root=root, database_url=url)
+    settings = Settings(paths={"root": root}, store={"url": url})
     try:
         with Store.from_settings(settings) as store:
             seeding.backfill(store, bundle, settings)
@@ -154,7 +154,7 @@ def test_overview_kpis_are_the_analytics_layers(seeded: tuple[Path, str | None],
     root, url = seeded
     point_at(monkeypatch, root, url)
     at = run_page("overview")
-    with Analytics(Settings(root=root, database_url=url)) as analytics:
+    with Analytics(Settings(paths={"root": root}, store={"url": url})) as analytics:
         expected = analytics.kpis("all")
     shown = {m.label: m.value for m in at.metric}
     assert shown["Total predictions"] == f"{int(expected['total_predictions']):,}"

@@ -30,16 +30,16 @@ def _fill(store: Store, n: int, day: int, spec: DriftSpec) -> None:
 def test_no_reference_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     """Without a loaded training reference the monitor says what to run."""
     with pytest.raises(NoReferenceError, match="reference load"):
-        DriftMonitor(store, Settings(root=tmp_path))
+        DriftMonitor(store, Settings(paths={"root": tmp_path}))
 
 
 def test_history_is_stored_and_large_windows_are_sampled(store: Store, tmp_path: Path) -> None:
     """Each window becomes one drift_reports row with its per-column details; a window above
-    drift_max_rows is compared on a reproducible sample of that size."""
+    drift.max_rows is compared on a reproducible sample of that size."""
     store.write_reference("m", generate(3_000, 99).drop(columns=["TARGET", "TRUE_PD", "SK_ID_CURR"]))
     _fill(store, 120, 0, DriftSpec("none", 0))
     _fill(store, 120, 1, DriftSpec("sudden", 0.7))
-    settings = Settings(root=tmp_path, drift_max_rows=80)
+    settings = Settings(paths={"root": tmp_path}, drift={"max_rows": 80})
     monitor = DriftMonitor(store, settings)
     windows = Chunker.consecutive(timedelta(days=1), START, START + timedelta(days=2))
     runs = monitor.history(windows)
@@ -58,7 +58,7 @@ def test_evidently_report_is_written_and_linked(store: Store, tmp_path: Path) ->
     """--html writes the Evidently HTML and JSON under reports/drift and stores their paths."""
     store.write_reference("m", generate(1_500, 98).drop(columns=["TARGET", "TRUE_PD", "SK_ID_CURR"]))
     _fill(store, 60, 0, DriftSpec("gradual", 0.5))
-    settings = Settings(root=tmp_path)
+    settings = Settings(paths={"root": tmp_path})
     run = DriftMonitor(store, settings).run(Window(START, START + timedelta(days=1)), html=True)
     assert run.html_path is not None and run.html_path.exists()
     assert run.html_path.parent == tmp_path / "reports" / "drift"

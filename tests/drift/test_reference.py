@@ -100,6 +100,28 @@ def test_drift_needs_significance_and_effect() -> None:
     assert set(lowered.drifted_features) == {"x0", "x1", "x2"}
 
 
+def test_effect_minimums_come_from_the_settings(settings: Settings) -> None:
+    """The gates' minimums and the missing-change minimum are the drift settings: lowering
+    them flags the tiny shifts the defaults let pass, raising them hides real ones."""
+    rng = np.random.default_rng(6)
+    ref, tiny = _frame(rng, 60_000), _frame(rng, 60_000, shift=0.05)
+    tiny.loc[: 1_799, "x5"] = np.nan  # 3 points more missing: significant, under 5 points
+    default = compare(ref, tiny, settings=settings)
+    assert default.n_features_drifted == 0 and default.n_missing_shifts == 0
+    assert default.settings.min_effect == {"wasserstein": 0.1, "jensen_shannon": 0.05}
+    assert default.settings.min_missing_change == 0.05
+    loose = settings.replace(drift={"min_wasserstein": 0.01, "min_missing_change": 0.02})
+    lowered = compare(ref, tiny, settings=loose)
+    assert set(lowered.drifted_features) == {"x0", "x1", "x2"}
+    assert lowered.features.set_index("feature")["missing_shift"].to_dict()["x5"]
+    assert lowered.settings.min_effect["wasserstein"] == 0.01
+    big_c = _frame(rng, 2_000)
+    big_c["c"] = rng.choice(np.array(["a", "b", "c"], dtype=object), size=2_000, p=[0.3, 0.5, 0.2])
+    assert "c" in compare(ref, big_c, settings=settings).drifted_features
+    strict = settings.replace(drift={"min_jensen_shannon": 0.9})
+    assert "c" not in compare(ref, big_c, settings=strict).drifted_features
+
+
 def test_p_values_are_corrected_across_columns() -> None:
     """p_adjusted is BH (default) or Bonferroni of the tested columns' p-values."""
     rng = np.random.default_rng(2)
@@ -135,7 +157,7 @@ def test_status_thresholds_are_configurable(settings: Settings) -> None:
     assert _status(2).status is DriftStatus.WARNING
     assert _status(2, warning_share=0.25).status is DriftStatus.OK
     assert _status(2, alert_share=0.15).status is DriftStatus.ALERT
-    lenient = settings.model_copy(update={"drift_warning_share": 0.25, "drift_alert_share": 0.5})
+    lenient = settings.replace(drift={"warning_share": 0.25, "alert_share": 0.5})
     assert _status(2, settings=lenient).status is DriftStatus.OK  # type: ignore[arg-type]
 
 

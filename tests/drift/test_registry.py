@@ -5,22 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from creditwatch.config_groups import DriftConfig
 from creditwatch.drift import registry
 from creditwatch.drift.registry import DriftMethod
 
 
-def test_every_method_is_registered_with_its_defaults() -> None:
-    """Each statistic module registered its name, kinds, role and default threshold."""
-    table = {m.name: (m.kinds, m.role, m.threshold, m.gate)
-             for m in registry.REGISTRY.values()}
+def test_every_method_is_registered_with_its_threshold_setting() -> None:
+    """Each statistic module registered its name, kinds, role and the drift setting that holds
+    its threshold, whose default is the documented one (PSI is reported only)."""
+    table = {m.name: (m.kinds, m.role, m.setting, m.gate) for m in registry.REGISTRY.values()}
     assert table == {
-        "chi2": (("categorical",), "test", 0.05, False),
-        "jensen_shannon": (("categorical",), "effect", 0.05, True),
-        "ks": (("numeric",), "test", 0.05, False),
-        "missing_rate": (("numeric", "categorical"), "signal", 0.05, False),
-        "psi": (("numeric", "categorical"), "effect", 0.25, False),
-        "wasserstein": (("numeric",), "effect", 0.1, True),
+        "chi2": (("categorical",), "test", "alpha", False),
+        "jensen_shannon": (("categorical",), "effect", "min_jensen_shannon", True),
+        "ks": (("numeric",), "test", "alpha", False),
+        "missing_rate": (("numeric", "categorical"), "signal", "min_missing_change", False),
+        "psi": (("numeric", "categorical"), "effect", None, False),
+        "wasserstein": (("numeric",), "effect", "min_wasserstein", True),
     }
+    defaults = DriftConfig()
+    assert {m.name: getattr(defaults, m.setting) for m in registry.REGISTRY.values()
+            if m.setting} == {"chi2": 0.05, "jensen_shannon": 0.05, "ks": 0.05,
+                              "missing_rate": 0.05, "wasserstein": 0.1}
 
 
 def test_lookup_by_kind() -> None:
@@ -55,10 +60,14 @@ def test_a_kind_cannot_get_two_tests_or_two_gates() -> None:
         return None
 
     for method in (
-        DriftMethod("ks", ("numeric",), "effect", 0.1, noop, noop, "duplicate name"),
-        DriftMethod("anderson", ("numeric",), "test", 0.05, noop, noop, "second test"),
-        DriftMethod("energy", ("numeric",), "effect", 0.1, noop, noop, "second gate", gate=True),
+        DriftMethod("ks", ("numeric",), "effect", None, noop, noop, "duplicate name"),
+        DriftMethod("anderson", ("numeric",), "test", "alpha", noop, noop, "second test"),
+        DriftMethod("energy", ("numeric",), "effect", "alpha", noop, noop, "second gate",
+                    gate=True),
     ):
         with pytest.raises(ValueError, match="already"):
             registry.register(method)
-    assert "anderson" not in registry.REGISTRY
+    with pytest.raises(ValueError, match="setting"):
+        registry.register(DriftMethod("hellinger", ("categorical",), "effect", None, noop, noop,
+                                      "gate without a setting", gate=True))
+    assert "anderson" not in registry.REGISTRY and "hellinger" not in registry.REGISTRY

@@ -65,7 +65,7 @@ def test_drift_cli_exit_code_on_alert(tmp_path: Path, bundle_dir: Path, bundle: 
     from creditwatch.synthetic.shift import DriftSpec
 
     shutil.copytree(bundle_dir, tmp_path / "artifacts" / "model")
-    settings = Settings(root=tmp_path)
+    settings = Settings(paths={"root": tmp_path})
     scorer = Scorer(bundle, settings)
     now = datetime.now(UTC)
     with Store.from_settings(settings) as store:

@@ -91,7 +91,7 @@ class ApiServer:
         return httpx.Client(base_url=self.url, timeout=30, **kwargs)
 
     def settings(self) -> Settings:
-        return Settings(root=self.root, database_url=self.database_url)
+        return Settings(paths={"root": self.root}, store={"url": self.database_url})
 
     def store(self) -> Store:
         return Store.from_settings(self.settings())
@@ -172,13 +172,13 @@ class InProcessApiFactory(Protocol):
 @pytest.fixture(scope="module")
 def inproc_api_factory(tmp_path_factory: pytest.TempPathFactory,
                        bundle: ModelBundle) -> Iterator[InProcessApiFactory]:
-    """In-process APIs with Settings overrides (api_key, batch_max_size, ...), each on a new
+    """In-process APIs with Settings overrides (``api={"key": ...}``, ...), each on a new
     project folder and embedded store; closed (spool flushed) at the end of the module."""
     opened: list[InProcessApi] = []
 
     def make(**overrides: Any) -> InProcessApi:
-        settings = Settings(root=tmp_path_factory.mktemp("inproc"), database_url=None,
-                            **overrides)
+        settings = Settings(paths={"root": tmp_path_factory.mktemp("inproc")},
+                            store={"url": None}, **overrides)
         api = InProcessApi(settings, Scorer(bundle, settings))
         api.client.__enter__()  # runs the lifespan: writer started
         opened.append(api)

@@ -21,8 +21,8 @@ def train_frame() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def bundle_dir(tmp_path_factory: pytest.TempPathFactory, train_frame: pd.DataFrame) -> Path:
     """A bundle trained on 20k synthetic rows, saved to disk (as `creditwatch train` does)."""
-    settings = Settings(root=tmp_path_factory.mktemp("root"))
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=3,
+    settings = Settings(paths={"root": tmp_path_factory.mktemp("root")})
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3,
                       reference_rows=5_000)
     bundle = train_model(train_frame, cfg)
     return save_bundle(bundle, tmp_path_factory.mktemp("bundle"))

@@ -14,4 +14,4 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings rooted in a fresh temporary project folder, embedded store."""
-    return Settings(root=tmp_path, database_url=None)
+    return Settings(paths={"root": tmp_path}, store={"url": None})

@@ -20,9 +20,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from creditwatch.config import Settings
 from creditwatch.store import Store, pgadmin, upgrade
 from creditwatch.store.models import Base
+
+from tests.plugins.environment import admin_database_url, in_ci
 
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -30,14 +31,13 @@ STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 @pytest.fixture(scope="session")
 def pg_admin_url() -> str:
     """TEST_DATABASE_URL once the server has answered (skip or fail otherwise)."""
-    settings = Settings()
-    url = settings.test_database_url
+    url = admin_database_url()
     try:
         with pgadmin.connect(url) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
         reason = f"PostgreSQL unreachable at {url} (set TEST_DATABASE_URL): {exc}"
-        if settings.ci:
+        if in_ci():
             pytest.fail(f"CI requires PostgreSQL: {reason}")
         pytest.skip(reason)
     return url

@@ -31,7 +31,7 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 def seed_monitoring(store: Store, bundle: ModelBundle, *, now: datetime = NOW,
                     scale: int = 1) -> None:
     """Fill ``store`` as described in the module docstring (``scale`` multiplies volumes)."""
-    scorer = Scorer(bundle, Settings(database_url=None))
+    scorer = Scorer(bundle, Settings(store={"url": None}))
     seed_store(store, scorer, 1800 * scale, start=now - timedelta(days=12),
                end=now - timedelta(days=2), seed=1, error_rate=0.03, batch=1000)
     seed_store(store, scorer, 900 * scale, start=now - timedelta(days=2), end=now, seed=2,
@@ -97,6 +97,6 @@ def seeded_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 def seeded_analytics(seeded_store: Store) -> Iterator[Analytics]:
     """An ``Analytics`` over ``seeded_store`` whose relative periods end at ``NOW``."""
-    with Analytics(seeded_store, settings=Settings(database_url=None), now=NOW,
+    with Analytics(seeded_store, settings=Settings(store={"url": None}), now=NOW,
                    refresh_s=0, full_check_s=0) as analytics:
         yield analytics

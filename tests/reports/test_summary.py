@@ -32,5 +32,5 @@ def test_summary_of_an_empty_period_says_how_to_get_data() -> None:
     """With no prediction the summary says so and how to generate traffic."""
     empty = {"total_predictions": 0}
     text = summarize(empty, latest_drift=None, alerts=pd.DataFrame(), cost=None,
-                     settings=Settings(database_url=None), period_text="24h")
+                     settings=Settings(store={"url": None}), period_text="24h")
     assert "No predictions in 24h" in text and "creditwatch simulate" in text

@@ -117,8 +117,8 @@ def test_real_format_fixture_loads_and_scores(scorer: Scorer) -> None:
 @pytest.mark.slow
 def test_compiled_trees_match_the_booster(bundle: ModelBundle, tmp_path,  # type: ignore[no-untyped-def]
                                           apps: pd.DataFrame) -> None:
-    """With compiled_trees on, batch probabilities equal LightGBM's to 1e-9."""
-    settings = Settings(root=tmp_path, compiled_trees=True)
+    """With model.compiled_trees on, batch probabilities equal LightGBM's to 1e-9."""
+    settings = Settings(paths={"root": tmp_path}, model={"compiled_trees": True})
     compiled = Scorer(bundle, settings)
     plain = bundle.booster.predict(bundle.pipeline.transform(apps))
     np.testing.assert_allclose(compiled.score(apps).probability, plain, rtol=0, atol=1e-9)

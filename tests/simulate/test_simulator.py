@@ -88,7 +88,7 @@ def test_in_process_mode_matches_http_semantics(tmp_path: Any, bundle: Any, spec
     from creditwatch.simulate.runner import simulate_in_process
     from creditwatch.store import Store
 
-    settings = Settings(root=tmp_path, log_level="WARNING")
+    settings = Settings(paths={"root": tmp_path}, api={"log_level": "WARNING"})
     app = create_app(settings, Scorer(bundle, settings))
     cfg = SimulationConfig(api_url="", schedule=Schedule.parse(spec, batch_size=25))
     result = simulate_in_process(cfg, app)

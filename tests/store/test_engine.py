@@ -48,7 +48,7 @@ def test_from_settings_uses_the_embedded_store_by_default(settings: Settings) ->
     """Without DATABASE_URL the store is the SQLite file under the project's data folder."""
     with Store.from_settings(settings) as store:
         assert store.dialect == "sqlite"
-        assert (settings.data / "creditwatch.db").exists()
+        assert (settings.paths.data / "creditwatch.db").exists()
         assert store.ping()
 
 

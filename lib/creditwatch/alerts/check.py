@@ -28,10 +28,10 @@ class CheckResult:
 def run_check(store: Store, settings: Settings, *, hours: float | None = None,
               now: datetime | None = None) -> CheckResult:
     now = now or datetime.now(UTC)
-    start = now - timedelta(hours=hours or settings.alert_window_hours)
+    start = now - timedelta(hours=hours or settings.alerts.window_hours)
     metrics = collect(store, start, now)
     result = CheckResult(metrics)
-    cooldown = timedelta(minutes=settings.alert_cooldown_minutes)
+    cooldown = timedelta(minutes=settings.alerts.cooldown_minutes)
     for alert in evaluate(metrics, settings):
         last = store.last_alert(alert.dedup_key)
         if last is not None and now - last["fired_at"] < cooldown:

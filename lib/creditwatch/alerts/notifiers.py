@@ -56,15 +56,15 @@ def _text(alerts: list[Alert]) -> str:
 def _email(s: Settings, alerts: list[Alert]) -> None:
     msg = EmailMessage()
     msg["Subject"] = f"creditwatch: {len(alerts)} alert(s): " + ", ".join(a.kind for a in alerts)
-    msg["From"] = s.alert_email_from
-    msg["To"] = ", ".join(s.alert_email_to)
+    msg["From"] = s.alerts.email_from
+    msg["To"] = ", ".join(s.alerts.email_to)
     msg.set_content(_text(alerts))
-    assert s.alert_smtp_host is not None
-    with smtplib.SMTP(s.alert_smtp_host, s.alert_smtp_port, timeout=s.alert_timeout_s) as smtp:
-        if s.alert_smtp_starttls:
+    assert s.alerts.smtp_host is not None
+    with smtplib.SMTP(s.alerts.smtp_host, s.alerts.smtp_port, timeout=s.alerts.timeout_s) as smtp:
+        if s.alerts.smtp_starttls:
             smtp.starttls()
-        if s.alert_smtp_user and s.alert_smtp_password:
-            smtp.login(s.alert_smtp_user, s.alert_smtp_password.get_secret_value())
+        if s.alerts.smtp_user and s.alerts.smtp_password:
+            smtp.login(s.alerts.smtp_user, s.alerts.smtp_password.get_secret_value())
         smtp.send_message(msg)
 
 
@@ -75,16 +75,16 @@ def notify(s: Settings, alerts: list[Alert]) -> list[Delivery]:
         log.warning("alert", kind=a.kind, severity=a.severity, message=a.message, value=a.value,
                     threshold=a.threshold)
     deliveries.append(Delivery("log", True, 1))
-    if s.alert_slack_webhook_url:
-        url = s.alert_slack_webhook_url
+    if s.alerts.slack_webhook_url:
+        url = s.alerts.slack_webhook_url
         payload = {"text": _text(alerts)}
-        deliveries.append(_retry("slack", s.alert_retries,
-                                 lambda: _post(url, payload, s.alert_timeout_s)))
-    if s.alert_webhook_url:
-        url2 = s.alert_webhook_url
+        deliveries.append(_retry("slack", s.alerts.retries,
+                                 lambda: _post(url, payload, s.alerts.timeout_s)))
+    if s.alerts.webhook_url:
+        url2 = s.alerts.webhook_url
         body = {"source": "creditwatch", "alerts": [a.as_dict() for a in alerts]}
-        deliveries.append(_retry("webhook", s.alert_retries,
-                                 lambda: _post(url2, body, s.alert_timeout_s)))
-    if s.alert_smtp_host and s.alert_email_to:
-        deliveries.append(_retry("email", s.alert_retries, lambda: _email(s, alerts)))
+        deliveries.append(_retry("webhook", s.alerts.retries,
+                                 lambda: _post(url2, body, s.alerts.timeout_s)))
+    if s.alerts.smtp_host and s.alerts.email_to:
+        deliveries.append(_retry("email", s.alerts.retries, lambda: _email(s, alerts)))
     return deliveries

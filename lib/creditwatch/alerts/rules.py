@@ -38,25 +38,25 @@ def evaluate(m: WindowMetrics, s: Settings) -> list[Alert]:
              threshold: float | None) -> None:
         out.append(Alert(kind, severity, message, value, threshold, m.start, m.end))
 
-    if m.error_rate is not None and m.error_rate > s.alert_error_rate:
+    if m.error_rate is not None and m.error_rate > s.alerts.error_rate:
         fire("error_rate", "critical",
-             f"error rate {m.error_rate:.1%} > {s.alert_error_rate:.0%} "
+             f"error rate {m.error_rate:.1%} > {s.alerts.error_rate:.0%} "
              f"({m.n_rejected} rejected of {m.n_predictions + m.n_rejected})",
-             m.error_rate, s.alert_error_rate)
-    if m.mean_latency_ms is not None and m.mean_latency_ms > s.alert_latency_mean_ms:
+             m.error_rate, s.alerts.error_rate)
+    if m.mean_latency_ms is not None and m.mean_latency_ms > s.alerts.latency_mean_ms:
         fire("latency_mean", "warning", f"mean latency {m.mean_latency_ms:.1f} ms > "
-             f"{s.alert_latency_mean_ms:g} ms", m.mean_latency_ms, s.alert_latency_mean_ms)
-    if m.p95_latency_ms is not None and m.p95_latency_ms > s.alert_latency_p95_ms:
+             f"{s.alerts.latency_mean_ms:g} ms", m.mean_latency_ms, s.alerts.latency_mean_ms)
+    if m.p95_latency_ms is not None and m.p95_latency_ms > s.alerts.latency_p95_ms:
         fire("latency_p95", "warning", f"p95 latency {m.p95_latency_ms:.1f} ms > "
-             f"{s.alert_latency_p95_ms:g} ms", m.p95_latency_ms, s.alert_latency_p95_ms)
-    if m.drift_share is not None and m.drift_share > s.alert_drift_share:
+             f"{s.alerts.latency_p95_ms:g} ms", m.p95_latency_ms, s.alerts.latency_p95_ms)
+    if m.drift_share is not None and m.drift_share > s.drift.alert_share:
         fire("drift", "critical", f"latest drift report: {m.drift_share:.0%} of features drifted "
-             f"> {s.alert_drift_share:.0%} (status {m.drift_status}); retraining recommended",
-             m.drift_share, s.alert_drift_share)
-    if m.approval_rate is not None and not s.alert_approval_min <= m.approval_rate <= s.alert_approval_max:
-        bound = s.alert_approval_min if m.approval_rate < s.alert_approval_min else s.alert_approval_max
+             f"> {s.drift.alert_share:.0%} (status {m.drift_status}); retraining recommended",
+             m.drift_share, s.drift.alert_share)
+    if m.approval_rate is not None and not s.alerts.approval_min <= m.approval_rate <= s.alerts.approval_max:
+        bound = s.alerts.approval_min if m.approval_rate < s.alerts.approval_min else s.alerts.approval_max
         fire("approval_rate", "warning", f"approval rate {m.approval_rate:.1%} outside "
-             f"[{s.alert_approval_min:.0%}, {s.alert_approval_max:.0%}]", m.approval_rate, bound)
+             f"[{s.alerts.approval_min:.0%}, {s.alerts.approval_max:.0%}]", m.approval_rate, bound)
     if m.n_predictions == 0 and m.n_before > 0:
         fire("no_traffic", "critical", f"no predictions since {m.start:%Y-%m-%d %H:%M} UTC "
              f"({m.n_before} in the window before)", 0.0, None)

@@ -15,7 +15,7 @@ into Arrow (PostgreSQL: ``COPY ... TO STDOUT`` parsed by Arrow's CSV reader; SQL
 rows to Arrow columns) and refreshed incrementally: each refresh asks only for the rows
 with an id above the last one copied. The first call pays the pull (seconds for a million
 predictions); later calls cost one small "anything new?" query plus the DuckDB aggregate.
-Refreshes are at most one per ``Settings.analytics_refresh_s``; a periodic count check
+Refreshes are at most one per ``Settings.analytics.refresh_s``; a periodic count check
 reloads a table whose store rows were deleted or committed out of id order.
 
 Modules: ``period`` (what "7d" means), ``fetch`` (store → Arrow), ``tables`` (which

@@ -137,8 +137,8 @@ class BusinessMixin(AnalyticsBase):
                       cost_fp: float | None = None) -> dict[str, Any]:
         """The expected cost of the period's decisions (see the module docstring); costs
         default to the configured ones (pass the bundle's to be exact)."""
-        fn = self.settings.cost_fn if cost_fn is None else float(cost_fn)
-        fp = self.settings.cost_fp if cost_fp is None else float(cost_fp)
+        fn = self.settings.model.cost_fn if cost_fn is None else float(cost_fn)
+        fp = self.settings.model.cost_fp if cost_fp is None else float(cost_fp)
         params: dict[str, Any] = {"approved": APPROVED}
         where = self._bounds(self.time_column, self.window(period), params)
         row = self._row(f"""

@@ -49,8 +49,8 @@ class AnalyticsBase:
         else:
             self.store, self._owns_store = Store.from_settings(self.settings), True
         self.time_column = time_column
-        self.refresh_s = self.settings.analytics_refresh_s if refresh_s is None else refresh_s
-        check = self.settings.analytics_full_check_s if full_check_s is None else full_check_s
+        self.refresh_s = self.settings.analytics.refresh_s if refresh_s is None else refresh_s
+        check = self.settings.analytics.full_check_s if full_check_s is None else full_check_s
         self.copy = LocalCopy(self.store, full_check_s=check)
         self.fixed_now = now  # relative periods end here instead of the wall clock
 

@@ -9,7 +9,7 @@ DuckDB database; every aggregate then runs in DuckDB, never over the store's tab
 
 Consistency: ids grow with insertion, and the store has one writer (the API's background
 writer, one transaction per batch), so "new rows" are the rows above the last id seen. A
-periodic check (``Settings.analytics_full_check_s``) compares row counts and the highest id
+periodic check (``Settings.analytics.full_check_s``) compares row counts and the highest id
 with the store and reloads a table whole when they differ: rows deleted (a purge, a test
 emptying the store) or a transaction that committed late with lower ids.
 """

@@ -35,9 +35,9 @@ _RECORDED = {"/predict", "/predict-batch", "/outcomes"}
 
 def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -> FastAPI:
     settings = settings or get_settings()
-    api_logging.configure(settings.log_level)
+    api_logging.configure(settings.api.log_level)
     state = ApiState.build(settings, scorer)
-    state.coalescer = Coalescer(partial(score_singles, state), settings.coalesce_max)
+    state.coalescer = Coalescer(partial(score_singles, state), settings.api.coalesce_max)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -74,8 +74,8 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
                            raw=getattr(request.state, "raw_body", None))
 
     errors.install(app, on_error)
-    app.include_router(predict.build_router(settings.batch_max_size))
-    app.include_router(outcomes.build_router(settings.outcomes_max_items))
+    app.include_router(predict.build_router(settings.api.batch_max_size))
+    app.include_router(outcomes.build_router(settings.api.outcomes_max_items))
     app.include_router(ops.router)
     app.add_middleware(RequestContext, metrics=state.metrics)
     return app

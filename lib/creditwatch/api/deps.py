@@ -32,7 +32,7 @@ StateDep = Annotated[ApiState, Depends(get_state)]
 
 def check_api_key(request: Request, state: ApiState) -> None:
     """When CREDITWATCH_API_KEY is set, scoring needs the same X-API-Key header (401)."""
-    expected = state.settings.api_key
+    expected = state.settings.api.key
     if expected is None:
         return
     given = request.headers.get("x-api-key")

@@ -34,13 +34,13 @@ class ApiState:
 
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:
-        scorer = scorer or Scorer.load(settings.bundle_dir, settings)
+        scorer = scorer or Scorer.load(settings.paths.bundle_dir, settings)
         store = Store.from_settings(settings)
         spool = Spool(settings.spool_dir)
         logs = LogBuffer(spool)
         waiters = OutcomeWaiters()
-        writer = BackgroundWriter(spool, store, interval=settings.writer_interval_s, logs=logs,
-                                  on_outcomes=waiters.resolve)
+        writer = BackgroundWriter(spool, store, interval=settings.api.writer_interval_s,
+                                  logs=logs, on_outcomes=waiters.resolve)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
         return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,

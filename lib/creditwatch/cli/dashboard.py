@@ -32,7 +32,7 @@ def streamlit_command(port: int, host: str, *, headless: bool) -> list[str]:
 
 
 def dashboard(
-    port: int | None = typer.Option(None, "--port", help="TCP port (default: dashboard_port)."),
+    port: int | None = typer.Option(None, "--port", help="TCP port (default: dashboard.port)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     headless: bool = typer.Option(True, "--headless/--open-browser",
                                   help="Do not open a browser window."),
@@ -46,7 +46,7 @@ def _dashboard(port: int | None, host: str, headless: bool) -> None:
     if not APP.exists():
         raise CreditwatchError(f"no dashboard at {APP}: install creditwatch from its checkout "
                                "(`make install`)")
-    port = port or get_settings().dashboard_port
+    port = port or get_settings().dashboard.port
     console.print(f"dashboard: http://{host}:{port}  (Ctrl-C stops it)")
     # The child inherits this environment, so the dashboard reads the same settings.
     proc = subprocess.Popen(streamlit_command(port, host, headless=headless))

@@ -31,7 +31,7 @@ def _synth(rows: int, seed: int, out: Path | None, drift: str) -> None:
     from creditwatch.synthetic.shift import DriftSpec
 
     spec = DriftSpec.parse(drift)
-    out = out or get_settings().data / "synthetic" / "applications.parquet"
+    out = out or get_settings().paths.data / "synthetic" / "applications.parquet"
     with console.status(f"generating {rows:,} applications"):
         frame = generate(rows, seed, spec)
         write_applications(frame, out)

@@ -25,7 +25,7 @@ URL_HELP = "Store URL; default DATABASE_URL, else the embedded SQLite file under
 @contextmanager
 def _store(url: str | None, *, auto_migrate: bool = False) -> Iterator[Store]:
     settings = get_settings()
-    store = Store(url or settings.store_url, connect_timeout=settings.store_connect_timeout,
+    store = Store(url or settings.store_url, connect_timeout=settings.store.connect_timeout,
                   auto_migrate=auto_migrate)
     try:
         yield store
@@ -88,7 +88,7 @@ def _load(model: Path | None, url: str | None, replace: bool) -> None:
     from creditwatch.model.bundle import load_bundle  # heavy (LightGBM): only when needed
     from creditwatch.store import load_reference
 
-    bundle = load_bundle(model or get_settings().bundle_dir)
+    bundle = load_bundle(model or get_settings().paths.bundle_dir)
     # Like every user of the store: an empty embedded store is created, any other store must
     # already be at the current schema (`creditwatch db upgrade`).
     with _store(url, auto_migrate=True) as store:

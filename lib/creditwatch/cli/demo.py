@@ -40,20 +40,20 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
     from creditwatch.synthetic.generator import generate
 
     console.rule("1. synthetic Home Credit applications")
-    train_path = settings.data / "synthetic" / "train.parquet"
+    train_path = settings.paths.data / "synthetic" / "train.parquet"
     with console.status(f"generating {rows:,} training applications"):
         frame = generate(rows, seed)
         write_applications(frame, train_path)
     console.print(f"{len(frame):,} rows -> {train_path} (default rate {frame['TARGET'].mean():.2%})")
 
     console.rule("2. cost-optimal LightGBM model")
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=seed)
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=seed)
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
-    save_bundle(bundle, settings.bundle_dir)
+    save_bundle(bundle, settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
-    console.print(f"bundle -> {settings.bundle_dir}; 1,000 new applications scored in "
+    console.print(f"bundle -> {settings.paths.bundle_dir}; 1,000 new applications scored in "
                   f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
                   f"{1 - scores.refused.mean():.1%} approved")
 
@@ -75,8 +75,8 @@ def _traffic(settings: Settings, seed: int) -> None:
     url = f"http://127.0.0.1:{port}"
     console.rule(f"4. scoring API on {url} (embedded store)")
     api = Service("API", [sys.executable, "-m", "creditwatch.cli.main", "serve", "--port", str(port)],
-                  f"{url}/health", env={**os.environ, "CREDITWATCH_ROOT": str(settings.root)},
-                  cwd=settings.root, log_path=settings.data / "logs" / "api.log")
+                  f"{url}/health", env={**os.environ, "CREDITWATCH_ROOT": str(settings.paths.root)},
+                  cwd=settings.paths.root, log_path=settings.paths.data / "logs" / "api.log")
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
         console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
@@ -142,23 +142,23 @@ def _report(settings: Settings) -> None:
 
     console.rule("8. monitoring report (papermill: notebooks 01 and 03)")
     with console.status("executing the notebooks"):
-        chosen = select_notebooks(settings.notebooks, DEFAULT_NOTEBOOKS)
-        run = run_report(chosen, {}, reports_dir=settings.reports)
+        chosen = select_notebooks(settings.paths.notebooks, DEFAULT_NOTEBOOKS)
+        run = run_report(chosen, {}, reports_dir=settings.paths.reports)
     console.print(f"report run {run.status}: {run.folder}")
-    console.print(f"[bold]all runs: {settings.reports / 'index.html'}[/]")
+    console.print(f"[bold]all runs: {settings.paths.reports / 'index.html'}[/]")
 
 
 def _dashboard(settings: Settings) -> None:
     from creditwatch.cli.processes import Service, free_port
 
-    port = free_port(settings.dashboard_port)
+    port = free_port(settings.dashboard.port)
     url = f"http://127.0.0.1:{port}"
     console.rule("9. monitoring dashboard")
     board = Service("dashboard", [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
                                   "--port", str(port)],
                     f"{url}/_stcore/health",
-                    env={**os.environ, "CREDITWATCH_ROOT": str(settings.root)},
-                    cwd=settings.root, log_path=settings.data / "logs" / "dashboard.log")
+                    env={**os.environ, "CREDITWATCH_ROOT": str(settings.paths.root)},
+                    cwd=settings.paths.root, log_path=settings.paths.data / "logs" / "dashboard.log")
     with board.start():
         console.print(f"[bold]dashboard: {url}[/]  (open it in a browser; Ctrl-C to stop)")
         try:

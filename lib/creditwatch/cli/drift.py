@@ -46,7 +46,7 @@ def _run(length: timedelta, threshold: float | None, html: bool, as_json: bool) 
 
     settings = get_settings()
     if threshold is not None:
-        settings = settings.model_copy(update={"drift_alert_share": threshold})
+        settings = settings.replace(drift={"alert_share": threshold})
     window = Chunker.last(length)
     with Store.from_settings(settings) as store:
         monitor = DriftMonitor(store, settings)
@@ -65,7 +65,7 @@ def _run(length: timedelta, threshold: float | None, html: bool, as_json: bool) 
     if result.html_path:
         console.print(f"Evidently report: {result.html_path}")
     if as_json:
-        path = settings.reports / "drift" / f"drift_{window.label}.result.json"
+        path = settings.paths.reports / "drift" / f"drift_{window.label}.result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.result.to_dict(), indent=1, default=str))
         console.print(f"result JSON: {path}")

@@ -29,11 +29,11 @@ def _train(data: Path, out: Path | None, seed: int | None) -> None:
 
     settings = get_settings()
     loaded = load_applications(data)
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp,
-                      seed=settings.seed if seed is None else seed)
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp,
+                      seed=settings.model.seed if seed is None else seed)
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
-    target = save_bundle(bundle, out or settings.bundle_dir)
+    target = save_bundle(bundle, out or settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     console.print(f"bundle written to {target}")
 

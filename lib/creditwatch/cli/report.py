@@ -42,9 +42,9 @@ def _run(selection: str, pairs: list[str], params_file: Path | None, every: str 
     from creditwatch.simulate.schedule import parse_interval
 
     settings = get_settings()
-    chosen = select_notebooks(settings.notebooks, selection)
+    chosen = select_notebooks(settings.paths.notebooks, selection)
     params = parse_params(pairs, params_file)
-    folder = reports_dir or settings.reports
+    folder = reports_dir or settings.paths.reports
     interval = parse_interval(every)
     if interval is None:
         return _once(chosen, params, folder, timeout)
@@ -81,7 +81,7 @@ def list_runs(reports_dir: Path | None = typer.Option(None, "--reports-dir")) ->
     """List the archived runs, newest first (and rebuild reports/index.html)."""
     from creditwatch.reports.index import read_runs, write_index
 
-    folder = reports_dir or get_settings().reports
+    folder = reports_dir or get_settings().paths.reports
     table = Table(title=str(folder / "runs"))
     for column in ("run", "status", "seconds", "notebooks"):
         table.add_column(column)

@@ -23,7 +23,7 @@ def _serve(host: str, port: int, workers: int) -> None:
 
     from creditwatch.model.bundle import load_bundle
 
-    load_bundle(get_settings().bundle_dir)  # fail with one clear line before starting workers
+    load_bundle(get_settings().paths.bundle_dir)  # fail with one clear line before starting workers
     uvicorn.run("creditwatch.api.asgi:app", host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, timeout_graceful_shutdown=10)
 

@@ -49,11 +49,11 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
     settings = get_settings()
     plan = Schedule.parse(spec, batch_size=batch_size, n_batches=n_batches)
     cfg = SimulationConfig(
-        api_url=api_url or settings.api_url, schedule=plan, endpoint=endpoint,
+        api_url=api_url or settings.api.url, schedule=plan, endpoint=endpoint,
         concurrency=concurrency, batch_interval=parse_interval(interval), realtime=realtime,
         error_rate=error_rate, seed=seed, timeout_s=timeout,
-        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-        batch_max=settings.batch_max_size,
+        api_key=settings.api.key.get_secret_value() if settings.api.key else None,
+        batch_max=settings.api.batch_max_size,
     )
     with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as bar:
         result = run(cfg, progress=bar.advance)

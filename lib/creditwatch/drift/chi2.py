@@ -108,7 +108,7 @@ def _pair(reference: np.ndarray, current: np.ndarray) -> CategoricalBatch:
 
 
 CHI2 = register(DriftMethod(
-    name="chi2", kinds=("categorical",), role="test", threshold=0.05, batch=batch,
+    name="chi2", kinds=("categorical",), role="test", setting="alpha", batch=batch,
     pair=chi2_two_sample,
     description="two-sample chi-square on the pooled reference/current table "
                 "(scipy.stats.chi2_contingency defaults)",

@@ -5,12 +5,13 @@ level shares, with levels the reference never showed in one extra level, exactly
 ``scipy.spatial.distance.jensenshannon(p, q, base=2)``; it lies in [0, 1] and, unlike the
 divergence, is a metric. The shares are not pooled: pooling is for the test's approximation.
 
-Default minimum 0.05. Moving ``d`` of probability mass between two levels of shares ``a`` and
-``b`` gives about ``d·sqrt((1/a + 1/b) / (8·ln 2))``: 0.05 is moving ~4 points between two
-30 % levels, or ~6 points on a 30 % flag, which is the size of change that alters a credit
-portfolio's mix; below it, large windows would flag differences nobody acts on. In small
-windows the sampling noise of the distance is higher (~0.1 for a 58-level column in 500 rows),
-and there the corrected p-value is what rejects noise.
+Default minimum 0.05 (setting ``drift.min_jensen_shannon``). Moving ``d`` of probability mass
+between two levels of shares ``a`` and ``b`` gives about ``d·sqrt((1/a + 1/b) / (8·ln 2))``:
+0.05 is moving ~4 points between two 30 % levels, or ~6 points on a 30 % flag, which is the
+size of change that alters a credit portfolio's mix; below it, large windows would flag
+differences nobody acts on. In small windows the sampling noise of the distance is higher
+(~0.1 for a 58-level column in 500 rows), and there the corrected p-value is what rejects
+noise.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def js_distance(reference: np.ndarray, current: np.ndarray) -> float:
 
 
 JENSEN_SHANNON = register(DriftMethod(
-    name="jensen_shannon", kinds=("categorical",), role="effect", threshold=0.05, batch=batch,
+    name="jensen_shannon", kinds=("categorical",), role="effect",
+    setting="min_jensen_shannon", batch=batch,
     pair=js_distance, gate=True,
     description="Jensen–Shannon distance (base 2) between level shares",
 ))

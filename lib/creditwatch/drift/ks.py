@@ -98,6 +98,6 @@ def _pair(reference: np.ndarray, current: np.ndarray) -> tuple[NumericReference,
 
 
 KS = register(DriftMethod(
-    name="ks", kinds=("numeric",), role="test", threshold=0.05, batch=batch, pair=ks_2samp,
+    name="ks", kinds=("numeric",), role="test", setting="alpha", batch=batch, pair=ks_2samp,
     description="two-sample Kolmogorov–Smirnov test (scipy.stats.ks_2samp, method='auto')",
 ))

@@ -6,8 +6,8 @@ current missing shares and the two-sided p-value of the pooled two-proportion z-
 (equivalently Pearson's chi-square on the 2×2 missing/present table, without continuity
 correction). The engine corrects these p-values across columns like the drift tests and flags a
 ``missing_shift`` when the corrected p-value is below alpha and the share moved by at least
-``0.05`` (5 percentage points), the registered threshold: below that, large windows would flag
-harmless wobbles. The signal does not enter the drift share or the status.
+``drift.min_missing_change`` (default 0.05, 5 percentage points): below that, large windows
+would flag harmless wobbles. The signal does not enter the drift share or the status.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _isna(values: np.ndarray) -> np.ndarray:
 
 
 MISSING = register(DriftMethod(
-    name="missing_rate", kinds=("numeric", "categorical"), role="signal", threshold=0.05,
-    batch=batch, pair=missing_rate,
+    name="missing_rate", kinds=("numeric", "categorical"), role="signal",
+    setting="min_missing_change", batch=batch, pair=missing_rate,
     description="missing share change: two-proportion z-test, minimum change 5 points",
 ))

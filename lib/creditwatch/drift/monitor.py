@@ -29,7 +29,7 @@ from creditwatch.drift.windows import Window
 from creditwatch.errors import CreditwatchError
 from creditwatch.store import Store
 
-PREFETCH_WINDOWS = 2  # windows read ahead during a history (each holds at most drift_max_rows)
+PREFETCH_WINDOWS = 2  # windows read ahead during a history (each holds at most drift.max_rows)
 
 
 class NoReferenceError(CreditwatchError):
@@ -55,7 +55,7 @@ def field_importances(settings: Settings, model_version: str) -> dict[str, float
     from creditwatch.model.bundle import load_bundle
 
     try:
-        bundle = load_bundle(settings.bundle_dir)
+        bundle = load_bundle(settings.paths.bundle_dir)
     except CreditwatchError:
         return None
     if bundle.version != model_version:
@@ -80,8 +80,8 @@ class DriftMonitor:
                                    importances=field_importances(settings, stored.model_version))
 
     def current(self, window: Window) -> pd.DataFrame:
-        """The window's inputs; a uniform sample of ``drift_max_rows`` when larger."""
-        cap = self.settings.drift_max_rows
+        """The window's inputs; a uniform sample of ``drift.max_rows`` when larger."""
+        cap = self.settings.drift.max_rows
         ids = self.store.prediction_ids(window.start, window.end)
         if len(ids) <= cap:
             return self.store.read_inputs(window.start, window.end)
@@ -96,7 +96,7 @@ class DriftMonitor:
         result = self.reference.compare(current, settings=self.settings)
         run = DriftRun(window, result)
         if html and result.n_features_analyzed and len(current):
-            directory = report_dir or self.settings.reports / "drift"
+            directory = report_dir or self.settings.paths.reports / "drift"
             run.html_path, run.json_path = write_evidently_report(
                 self.reference_frame, current, result, directory, f"drift_{window.label}")
         if save:

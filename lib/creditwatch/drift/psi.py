@@ -6,7 +6,8 @@ never straddle an edge; duplicate edges leave empty bins in both samples); categ
 use the reference levels plus one bin for levels the reference never showed. Shares are
 floored at ``EPSILON`` so that an empty bin gives a large but finite term; this is the usual
 convention and keeps the index comparable with the credit-scoring rule of thumb
-(< 0.1 stable, 0.1–0.25 moderate shift, > 0.25 major shift), whose 0.25 is the threshold here.
+(< 0.1 stable, 0.1–0.25 moderate shift, > 0.25 major shift). The index is reported beside
+the verdict, never used for it, so it has no threshold setting.
 """
 
 from __future__ import annotations
@@ -53,6 +54,6 @@ def psi(reference: np.ndarray, current: np.ndarray) -> float:
 
 
 PSI = register(DriftMethod(
-    name="psi", kinds=("numeric", "categorical"), role="effect", threshold=0.25, batch=batch,
+    name="psi", kinds=("numeric", "categorical"), role="effect", setting=None, batch=batch,
     pair=psi, description="population stability index (reference deciles or levels)",
 ))

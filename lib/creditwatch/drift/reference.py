@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.config import Settings, get_settings
+from creditwatch.config_groups import DriftConfig
 from creditwatch.drift import correction as corr
 from creditwatch.drift import registry
 from creditwatch.drift.categorical import CategoricalReference, categorical_batch, level_counts
@@ -204,22 +205,30 @@ def _settings(alpha: float | None, correction: corr.Correction,
               min_effect: Mapping[str, float] | None, warning_share: float | None,
               alert_share: float | None, min_rows: int | None,
               settings: Settings | None) -> DriftSettings:
-    s = settings or get_settings()
+    s = (settings or get_settings()).drift
     if correction not in corr.CORRECTIONS:
         raise ValueError(f"unknown correction {correction!r}; use one of {corr.CORRECTIONS}")
-    effects = {m.name: m.threshold for m in registry.REGISTRY.values() if m.gate}
+    effects = {m.name: _threshold(s, m) for m in registry.REGISTRY.values() if m.gate}
     effects.update(min_effect or {})
     unknown = set(effects) - {m.name for m in registry.REGISTRY.values() if m.gate}
     if unknown:
         raise ValueError(f"min_effect names no gating effect size: {sorted(unknown)}")
     conf = DriftSettings(
-        alpha=s.drift_alpha if alpha is None else float(alpha), correction=correction,
-        warning_share=s.drift_warning_share if warning_share is None else float(warning_share),
-        alert_share=s.drift_alert_share if alert_share is None else float(alert_share),
-        min_rows=s.drift_min_rows if min_rows is None else int(min_rows), min_effect=effects)
+        alpha=s.alpha if alpha is None else float(alpha), correction=correction,
+        warning_share=s.warning_share if warning_share is None else float(warning_share),
+        alert_share=s.alert_share if alert_share is None else float(alert_share),
+        min_rows=s.min_rows if min_rows is None else int(min_rows),
+        min_missing_change=_threshold(s, registry.get("missing_rate")), min_effect=effects)
     if not 0 < conf.alpha < 1 or not 0 <= conf.warning_share <= conf.alert_share <= 1:
         raise ValueError("need 0 < alpha < 1 and 0 <= warning_share <= alert_share <= 1")
     return conf
+
+
+def _threshold(drift: DriftConfig, method: registry.DriftMethod) -> float:
+    """The value of the drift setting that ``method`` registered as its threshold."""
+    if method.setting is None:
+        raise LookupError(f"drift method {method.name!r} has no threshold setting")
+    return float(getattr(drift, method.setting))
 
 
 def _blank_row(name: str, kind: Kind, importances: Mapping[str, float] | None
@@ -253,12 +262,11 @@ def _verdict(frame: pd.DataFrame, conf: DriftSettings) -> None:
     minimum = frame["effect_name"].map(conf.min_effect).to_numpy(dtype=np.float64)
     frame["drifted"] = (tested & (frame["p_adjusted"].to_numpy() < conf.alpha)
                         & (frame["effect_size"].to_numpy() >= minimum))
-    signal = registry.get("missing_rate")
     mp = frame["missing_p_value"].to_numpy(dtype=np.float64)
     frame["missing_p_adjusted"] = corr.adjust(mp, conf.correction)  # type: ignore[arg-type]
     change = np.abs(frame["missing_cur"].to_numpy() - frame["missing_ref"].to_numpy())
     frame["missing_shift"] = (frame["missing_p_adjusted"].to_numpy() < conf.alpha) & (
-        change >= signal.threshold)
+        change >= conf.min_missing_change)
 
 
 def _sorted_numeric(frame: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""The drift methods, registered declaratively: name, column kinds, role, default threshold, functions.
+"""The drift methods, registered declaratively: name, column kinds, role, threshold setting, functions.
 
 Each statistic lives in its own module (``ks``, ``chi2``, ``psi``, ``wasserstein``,
 ``jensen_shannon``, ``missing``) and registers itself here when the package is imported. An
@@ -10,9 +10,10 @@ entry carries two functions:
 * ``pair``: the same statistic on two raw samples of one column, for notebooks and for the
   oracle tests; it runs through the batch code, so testing it tests the engine.
 
-Roles: ``test`` gives a p-value (its threshold is the default alpha), ``effect`` gives an effect
-size (its threshold is the minimum effect for a column to count as drifted when ``gate`` is
-set; other effects are reported only), ``signal`` is reported beside the verdict (missing rate).
+Roles: ``test`` gives a p-value (its threshold is alpha), ``effect`` gives an effect size (its
+threshold is the minimum effect for a column to count as drifted when ``gate`` is set; other
+effects are reported only), ``signal`` is reported beside the verdict (missing rate). The
+threshold values are settings: ``setting`` names the ``Settings.drift`` field that holds one.
 The engine asks :func:`test_for` and :func:`gate_for` which method to use for each kind.
 """
 
@@ -34,20 +35,23 @@ class DriftMethod:
     name: str
     kinds: tuple[Kind, ...]
     role: Role
-    threshold: float
+    setting: str | None  # the ``Settings.drift`` field holding its threshold; None: reported only
     batch: Callable[..., Any]
     pair: Callable[..., Any]
     description: str
-    gate: bool = False  # the effect size that must pass ``threshold`` for a column to drift
+    gate: bool = False  # the effect size that must reach its minimum for a column to drift
 
 
 REGISTRY: dict[str, DriftMethod] = {}
 
 
 def register(method: DriftMethod) -> DriftMethod:
-    """Add ``method``; names are unique, and a kind has at most one test and one gate."""
+    """Add ``method``; names are unique, a kind has at most one test and one gate, and a
+    gate names the setting of its minimum."""
     if method.name in REGISTRY:
         raise ValueError(f"drift method {method.name!r} is already registered")
+    if method.gate and method.setting is None:
+        raise ValueError(f"the gate {method.name!r} needs the setting of its minimum")
     for kind in method.kinds:
         for other in REGISTRY.values():
             if kind in other.kinds and method.role == other.role == "test":

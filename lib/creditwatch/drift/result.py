@@ -45,6 +45,7 @@ class DriftSettings:
     warning_share: float
     alert_share: float
     min_rows: int
+    min_missing_change: float  # a missing share must move this much to be a missing shift
     min_effect: dict[str, float] = field(default_factory=dict)
 
 

@@ -10,11 +10,12 @@ shift by ``d`` SD gives ``d``. Why a robust scale and not the standard deviation
 choice): heavy tails and sentinels inflate the standard deviation of credit data (incomes;
 DAYS_EMPLOYED's 365243 "not employed" code), which would make real shifts look negligible.
 
-Default minimum 0.1 (Evidently's default for this measure): a tenth of a standard deviation
-is about the smallest shift a risk analyst acts on, and the sampling noise of the measure in a
-500-row window is ~0.05, so with the p-value it rejects noise while keeping the 0.5 SD shifts
-of the acceptance test far above the bar. In large windows, where every trivial difference is
-significant, this minimum is what keeps a 0.02 SD wobble from raising an alarm.
+Default minimum 0.1 (setting ``drift.min_wasserstein``; Evidently's default for this measure):
+a tenth of a standard deviation is about the smallest shift a risk analyst acts on, and the
+sampling noise of the measure in a 500-row window is ~0.05, so with the p-value it rejects
+noise while keeping the 0.5 SD shifts of the acceptance test far above the bar. In large
+windows, where every trivial difference is significant, this minimum is what keeps a 0.02 SD
+wobble from raising an alarm.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def normalised_wasserstein(reference: np.ndarray, current: np.ndarray) -> float:
 
 
 WASSERSTEIN = register(DriftMethod(
-    name="wasserstein", kinds=("numeric",), role="effect", threshold=0.1, batch=batch,
-    pair=normalised_wasserstein, gate=True,
+    name="wasserstein", kinds=("numeric",), role="effect", setting="min_wasserstein",
+    batch=batch, pair=normalised_wasserstein, gate=True,
     description="1-Wasserstein distance / reference robust SD (IQR/1.349, else SD)",
 ))

@@ -35,14 +35,14 @@ class ReportContext:
              output_dir: str | Path = ".", period: str = "7d", as_of: str | None = None,
              time_column: str = "received_at") -> ReportContext:
         """Open everything a report needs; ``as_of`` (ISO time) ends relative periods there."""
-        settings = Settings(database_url=database_url) if database_url else Settings()
+        settings = Settings(store={"url": database_url}) if database_url else Settings()
         store = Store.from_settings(settings)
         store.check_schema()
         now = _parse_time(as_of) if as_of else None
         analytics = Analytics(store, settings=settings, time_column=time_column, now=now)
         analytics.window(period)  # an unreadable period fails here, before any chart
         try:
-            bundle: ModelBundle | None = load_bundle(bundle_dir or settings.bundle_dir)
+            bundle: ModelBundle | None = load_bundle(bundle_dir or settings.paths.bundle_dir)
         except ModelNotFoundError:
             bundle = None
         out = Path(output_dir)
@@ -67,7 +67,7 @@ class ReportContext:
         """(cost_fn, cost_fp): the bundle's, else the configured ones."""
         if self.bundle is not None:
             return self.bundle.cost_fn, self.bundle.cost_fp
-        return self.settings.cost_fn, self.settings.cost_fp
+        return self.settings.model.cost_fn, self.settings.model.cost_fp
 
     def ensure_reference(self) -> bool:
         """Load the bundle's reference sample into the store when it holds none for this

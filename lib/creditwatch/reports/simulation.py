@@ -44,16 +44,16 @@ def run(settings: Settings, *, api_url: str | None, schedule: str | None, batch_
         api_url=api_url or "http://in-process", schedule=Schedule.parse(
             schedule, batch_size=batch_size, n_batches=n_batches),
         endpoint=endpoint, concurrency=concurrency, batch_interval=parse_interval(batch_interval),
-        error_rate=error_rate, seed=seed, batch_max=settings.batch_max_size,
-        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        error_rate=error_rate, seed=seed, batch_max=settings.api.batch_max_size,
+        api_key=settings.api.key.get_secret_value() if settings.api.key else None,
         end=end or datetime.now(UTC))
     if api_url:
         return Simulation(cfg, _in_thread(lambda: simulate(cfg)), api_url)
     from creditwatch.api import create_app
     from creditwatch.scoring import Scorer
 
-    local = settings.model_copy(update={"spool_dir_override": spool_dir})
-    scorer = Scorer.load(bundle_dir or settings.bundle_dir, local)
+    local = settings.replace(api={"spool_dir": spool_dir})
+    scorer = Scorer.load(bundle_dir or settings.paths.bundle_dir, local)
     # The API logs a JSON line per request to the stdout it sees when created: give it a
     # buffer, saved next to the spool, instead of the notebook's output.
     logs = io.StringIO()

@@ -1,6 +1,6 @@
 """Optional compiled trees (lleaves): the forest compiled to native code with LLVM.
 
-Behind ``Settings.compiled_trees`` because compiling a few hundred trees takes tens of
+Behind ``Settings.model.compiled_trees`` because compiling a few hundred trees takes tens of
 seconds once per bundle (cached beside it as ``model.compiled.so``, keyed by the bundle
 version) and needs the ``fast`` extra. Probabilities equal LightGBM's to 1e-9 (checked by a
 test); the batch benchmark records the speed-up.
@@ -40,7 +40,7 @@ def compile_booster(bundle: ModelBundle, settings: Settings) -> CompiledForest:
     import tempfile
     from pathlib import Path
 
-    cache_dir = settings.artifacts / "compiled"
+    cache_dir = settings.paths.artifacts / "compiled"
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_dir / f"{bundle.version}.so"
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,7 +3,7 @@
 Decision, confidence and the threshold all come from the bundle and Settings: an
 application is REFUSED when its probability of default is >= the bundle's threshold.
 Confidence is the distance from the threshold as a share of the room on that side of it
-(see ``Settings.confidence_medium`` / ``confidence_high``).
+(see ``Settings.model.confidence_medium`` / ``confidence_high``).
 """
 
 from __future__ import annotations
@@ -106,10 +106,10 @@ class Scorer:
         self.pipeline = bundle.pipeline
         self.predictor = Predictor(bundle.booster)
         self.threshold = bundle.threshold
-        self._medium = settings.confidence_medium
-        self._high = settings.confidence_high
+        self._medium = settings.model.confidence_medium
+        self._high = settings.model.confidence_high
         self._expected = np.isin(np.array(schema.FIELD_NAMES), bundle.expected_fields)
-        if settings.compiled_trees:
+        if settings.model.compiled_trees:
             from creditwatch.scoring.compiled import compile_booster
 
             self.predictor.use_compiled(compile_booster(bundle, settings))
@@ -117,7 +117,7 @@ class Scorer:
     @classmethod
     def load(cls, directory: Path | str | None = None, settings: Settings | None = None) -> Scorer:
         settings = settings or get_settings()
-        return cls(load_bundle(directory or settings.bundle_dir), settings)
+        return cls(load_bundle(directory or settings.paths.bundle_dir), settings)
 
     @property
     def version(self) -> str:

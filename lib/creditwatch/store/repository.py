@@ -65,7 +65,7 @@ class Store(WritesMixin, ReadsMixin, ReferenceMixin, MonitoringMixin):
             from creditwatch.config import get_settings
 
             settings = get_settings()
-        return cls(settings.store_url, connect_timeout=settings.store_connect_timeout, **kwargs)
+        return cls(settings.store_url, connect_timeout=settings.store.connect_timeout, **kwargs)
 
     @property
     def url(self) -> str:

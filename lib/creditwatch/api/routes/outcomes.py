@@ -81,7 +81,7 @@ async def post_outcomes(request: Request) -> Response:
                        kind="validation")
     if not items:
         raise ApiError(422, "empty batch", "send at least one outcome", kind="empty_batch")
-    limit = state.settings.outcomes_max_items
+    limit = state.settings.api.outcomes_max_items
     if len(items) > limit:
         raise ApiError(413, "batch too large", f"at most {limit} outcomes per request",
                        kind="batch_too_large")
@@ -109,7 +109,7 @@ async def post_outcomes(request: Request) -> Response:
         raise
     state.writer.notify()
     statuses = await await_statuses(state.outcome_waiters, events, futures,
-                                    state.settings.outcomes_wait_s)
+                                    state.settings.api.outcomes_wait_s)
     for i, status in zip(positions, statuses, strict=True):
         results[i]["status"] = status
     counts = Counter(r["status"] for r in results)

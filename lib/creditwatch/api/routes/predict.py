@@ -31,7 +31,7 @@ async def predict(request: Request) -> Response:
     started = time.perf_counter()
     state = state_of(request)
     check_api_key(request, state)
-    body, _ = await read_json(request, state.settings.max_body_bytes)
+    body, _ = await read_json(request, state.settings.api.max_body_bytes)
     if not isinstance(body, dict):
         raise ApiError(422, "invalid application", "the body must be one JSON object",
                        kind="validation")
@@ -45,12 +45,12 @@ async def predict_batch(request: Request) -> Response:
     started = time.perf_counter()
     state = state_of(request)
     check_api_key(request, state)
-    body, _ = await read_json(request, state.settings.max_body_bytes)
+    body, _ = await read_json(request, state.settings.api.max_body_bytes)
     apps: Any = body.get("applications") if isinstance(body, dict) else None
     if not isinstance(body, dict) or set(body) != {"applications"} or not isinstance(apps, list):
         raise ApiError(422, "invalid batch", 'the body must be {"applications": [...]}',
                        kind="validation")
-    limit = state.settings.batch_max_size
+    limit = state.settings.api.batch_max_size
     if not apps:
         raise ApiError(422, "empty batch", "send at least one application", kind="empty_batch")
     if len(apps) > limit:
