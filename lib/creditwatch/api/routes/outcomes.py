@@ -69,7 +69,7 @@ async def post_outcomes(request: Request) -> Response:
     """Record whether scored clients defaulted; one status per item, in order."""
     state = state_of(request)
     check_api_key(request, state)
-    body, _ = await read_json(request, state.settings.max_body_bytes)
+    body, _ = await read_json(request, state.settings.api.max_body_bytes)
     items: Any = body.get("outcomes") if isinstance(body, dict) else None
     if not isinstance(body, dict) or not set(body) <= {"outcomes", "source"} \
             or not isinstance(items, list):
