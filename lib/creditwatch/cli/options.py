@@ -22,14 +22,16 @@ from creditwatch.windows import Chunker, Window, WindowError, parse_duration, pa
 MAX_WINDOWS = 10_000  # a history longer than this is a typo (--every 1s), not a backfill
 _WHEN = "an ISO date or time (2026-03-01, 2026-03-01T12:00Z) or a duration back from now (7d, 12h)"
 Days = Annotated[float | None, typer.Option(
-    "--days", show_default=False, help="The last N days (before --until).")]
+    "--days", metavar="N", show_default=False, help="The last N days (before --until).")]
 Hours = Annotated[float | None, typer.Option(
-    "--hours", show_default=False, help="The last N hours (before --until).")]
-Since = Annotated[str | None, typer.Option("--since", show_default=False, help=f"Start: {_WHEN}.")]
+    "--hours", metavar="N", show_default=False, help="The last N hours (before --until).")]
+Since = Annotated[str | None, typer.Option(
+    "--since", metavar="WHEN", show_default=False, help=f"Start: {_WHEN}.")]
 Until = Annotated[str | None, typer.Option(
-    "--until", show_default=False, help=f"End: {_WHEN}; default now.")]
+    "--until", metavar="WHEN", show_default=False, help=f"End: {_WHEN}; default now.")]
 Every = Annotated[str, typer.Option(
-    "--every", help="Length of each window: a number and s, m, h, d or w (30m, 6h, 1d, 1w).")]
+    "--every", metavar="DURATION",
+    help="Length of each window: a number and s, m, h, d or w (30m, 6h, 1d, 1w).")]
 
 
 def window(days: float | None, hours: float | None, since: str | None, until: str | None, *,

@@ -20,8 +20,9 @@ def run(
                                   help="Notebooks by number or name, comma-separated (02 sends traffic)."),
     param: list[str] = typer.Option([], "--param", "-p", help="A parameter, key=value (repeatable)."),
     params_file: Path | None = typer.Option(None, "--params-file", help="YAML mapping of parameters."),
-    every: str | None = typer.Option(None, "--every", help="Run now, then every interval until "
-                                     "Ctrl-C: a number and s, m, h, d or w (30m, 6h, 1d, 1w)."),
+    every: str | None = typer.Option(None, "--every", metavar="DURATION",
+                                     help="Run now, then every interval until Ctrl-C: a number "
+                                          "and s, m, h, d or w (30m, 6h, 1d, 1w)."),
     runs: int | None = typer.Option(None, "--runs", min=1, help="With --every: stop after N runs."),
     reports_dir: Path | None = typer.Option(None, "--reports-dir",
                                             help="Default: the configured reports folder."),
