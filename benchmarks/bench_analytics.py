@@ -43,6 +43,7 @@ from creditwatch.reports import run_report, select_notebooks
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin
 from creditwatch.synthetic.generator import generate
+from creditwatch.windows import parse_duration
 
 from _common import write_section
 from tests.plugins.environment import admin_database_url
@@ -61,7 +62,7 @@ def kpi_page(a: Analytics, period: str) -> dict[str, Any]:
 
 def pandas_page(store: Store, period: str, now: datetime) -> dict[str, Any]:
     """The same page as a pandas user would write it: read the rows, aggregate in pandas."""
-    span = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}[period]
+    span = parse_duration(period)
     start, before = now - span, now - 2 * span
     with store.engine.connect() as conn:
         p = pd.read_sql(text("SELECT received_at, decision, probability, confidence, total_ms, "

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from creditwatch.alerts import run_check
 from creditwatch.config import Settings
 from creditwatch.store import Store
+from creditwatch.windows import Window
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -183,6 +184,16 @@ def test_traffic_dropping_to_zero_fires(tmp_path: Path, store: Store) -> None:
     store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=0.8))
     result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
     assert [a.kind for a in result.fired] == ["no_traffic"]
+
+
+def test_a_given_window_is_the_one_checked(tmp_path: Path, store: Store) -> None:
+    """With an explicit window the check reads that window of server time, not the last 24 h."""
+    store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=0.8))
+    window = Window(NOW - timedelta(hours=36), NOW - timedelta(hours=24))
+    result = run_check(store, Settings(paths={"root": tmp_path}), window=window, now=NOW)
+    m = result.metrics
+    assert (m.start, m.end, m.n_predictions, m.n_before) == (window.start, window.end, 20, 0)
+    assert "no_traffic" not in [a.kind for a in result.fired]
 
 
 def test_quiet_healthy_window_exits_zero(tmp_path: Path, store: Store) -> None:

@@ -64,7 +64,7 @@ def test_report_run_archives_a_run_and_a_failed_one(sqlite_url: str, tmp_path: P
     runs = read_runs(tmp_path)
     assert [r["status"] for r in runs] == ["failed", "ok"]  # newest first
     failed = runs[0]["notebooks"][0]
-    assert failed["status"] == "failed" and "PeriodError" in failed["error"]
+    assert failed["status"] == "failed" and "WindowError" in failed["error"]
     partial = tmp_path / "runs" / runs[0]["_folder"] / "03_monitoring_report.ipynb"
     assert "fortnight" in partial.read_text()  # papermill kept the executed part
     index = (tmp_path / "index.html").read_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,8 @@ from creditwatch import schema
 from creditwatch.schema.rows import APPLICATION_TIME
 from creditwatch.simulate import Schedule
 from creditwatch.simulate.payloads import CORRUPTIONS, batch_rows, corrupt
-from creditwatch.simulate.schedule import ScheduleError, batch_windows, parse_interval
+from creditwatch.simulate.schedule import ScheduleError
+from creditwatch.windows import Window, parse_time
 
 
 def test_default_schedule_is_the_seeds_one() -> None:
@@ -43,31 +44,18 @@ def test_bad_specs_are_clear_errors(bad: str) -> None:
         Schedule.parse(bad or ",")
 
 
-def test_intervals_and_windows() -> None:
-    """1d windows are consecutive days ending with the current one."""
-    assert parse_interval("1d") == timedelta(days=1)
-    assert parse_interval("6h") == timedelta(hours=6)
-    with pytest.raises(ScheduleError):
-        parse_interval("soon")
-    end = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
-    windows = batch_windows(3, timedelta(days=1), end)
-    assert windows[0][0] == datetime(2026, 3, 8, tzinfo=UTC)
-    assert windows[-1] == (datetime(2026, 3, 10, tzinfo=UTC), datetime(2026, 3, 11, tzinfo=UTC))
-
-
 def test_batch_rows_are_clean_json_stamped_inside_their_window() -> None:
     """Rows carry only schema fields and SK_ID_CURR, no NaN, plain Python numbers, and an
     application time inside the batch's window."""
     plan = Schedule.parse("gradual:0.3", batch_size=20).batches[0]
-    window = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC))
+    window = Window(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC))
     rows = batch_rows(plan, 1, window=window, id_start=1000)
     assert len(rows) == 20
     allowed = set(schema.FIELD_NAMES) | {schema.ID_COLUMN, APPLICATION_TIME}
     for row in rows:
         assert set(row) <= allowed
         assert all(type(v) in (int, float, str) for v in row.values())
-        when = datetime.fromisoformat(row[APPLICATION_TIME])
-        assert window[0] <= when < window[1]
+        assert window.contains(parse_time(row[APPLICATION_TIME]))
 
 
 def test_every_corruption_changes_the_row() -> None:

@@ -10,6 +10,7 @@ from creditwatch.alerts.rules import Alert, evaluate
 from creditwatch.alerts.window import WindowMetrics, collect
 from creditwatch.config import Settings
 from creditwatch.store import Store
+from creditwatch.windows import Chunker, Window
 
 
 @dataclass
@@ -25,11 +26,13 @@ class CheckResult:
         return 1 if self.fired or self.suppressed else 0
 
 
-def run_check(store: Store, settings: Settings, *, hours: float | None = None,
+def run_check(store: Store, settings: Settings, *, window: Window | None = None,
               now: datetime | None = None) -> CheckResult:
+    """Check ``window`` of server time (default: the last ``alert_window_hours`` before
+    ``now``); ``now`` stamps the alerts and times their cool-down."""
     now = now or datetime.now(UTC)
-    start = now - timedelta(hours=hours or settings.alerts.window_hours)
-    metrics = collect(store, start, now)
+    window = window or Chunker.last(timedelta(hours=settings.alerts.window_hours), now=now)
+    metrics = collect(store, *window.bounds)
     result = CheckResult(metrics)
     cooldown = timedelta(minutes=settings.alerts.cooldown_minutes)
     for alert in evaluate(metrics, settings):

@@ -18,9 +18,10 @@ predictions); later calls cost one small "anything new?" query plus the DuckDB a
 Refreshes are at most one per ``Settings.analytics.refresh_s``; a periodic count check
 reloads a table whose store rows were deleted or committed out of id order.
 
-Modules: ``period`` (what "7d" means), ``fetch`` (store → Arrow), ``tables`` (which
-columns), ``mirror`` (the copy), ``operations`` / ``business`` / ``monitoring`` /
-``features`` (the aggregates by page), ``health`` (the guide's healthy bands).
+Modules: ``fetch`` (store → Arrow), ``tables`` (which columns), ``mirror`` (the copy),
+``operations`` / ``business`` / ``monitoring`` / ``features`` (the aggregates by page),
+``health`` (the guide's healthy bands). What a period ("7d", "all", bounds) means is
+``creditwatch.windows``' (re-exported here).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from __future__ import annotations
 from creditwatch.analytics.business import AMOUNT_BANDS
 from creditwatch.analytics.layer import Analytics
 from creditwatch.analytics.mirror import LocalCopy, RefreshStats
-from creditwatch.analytics.period import NAMED, Period, PeriodError, Window, resolve_period
 from creditwatch.analytics.tables import SEGMENTS
+from creditwatch.windows import NAMED, Period, Window, WindowError, resolve_period
 
 __all__ = ["AMOUNT_BANDS", "NAMED", "SEGMENTS", "Analytics", "LocalCopy", "Period",
-           "PeriodError", "RefreshStats", "Window", "resolve_period"]
+           "RefreshStats", "Window", "WindowError", "resolve_period"]

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from creditwatch.analytics.core import AnalyticsBase, bin_sql, ratio
-from creditwatch.analytics.period import Period
 from creditwatch.analytics.tables import SEGMENTS
 from creditwatch.scoring.scorer import APPROVED, CONFIDENCE_LEVELS, REFUSED
+from creditwatch.windows import Period
 
 # Credit amount bands (lower edges, in the loan's currency); the last band is open.
 AMOUNT_BANDS: tuple[float, ...] = (0, 250_000, 500_000, 750_000, 1_000_000, 1_500_000)

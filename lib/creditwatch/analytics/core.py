@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.analytics.mirror import LocalCopy, RefreshStats
-from creditwatch.analytics.period import Period, PeriodError, Window, resolve_period
 from creditwatch.config import Settings, get_settings
 from creditwatch.store import Store
+from creditwatch.windows import Period, Window, WindowError, resolve_period
 
 TIME_COLUMNS = ("received_at", "application_time")
 FREQS = ("minute", "hour", "day")
@@ -89,7 +89,7 @@ class AnalyticsBase:
         if freq in FREQS:
             return freq
         if freq != "auto":
-            raise PeriodError(f"freq must be auto or one of {FREQS}, not {freq!r}")
+            raise WindowError(f"freq must be auto or one of {FREQS}, not {freq!r}")
         span = window.span
         if span is None:
             params: dict[str, Any] = {}

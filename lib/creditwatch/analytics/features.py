@@ -25,9 +25,9 @@ from sqlalchemy import Float, String, cast
 
 from creditwatch.analytics.core import AnalyticsBase, bin_sql
 from creditwatch.analytics.fetch import TIMESTAMP, Column, build_select, fetch_arrow
-from creditwatch.analytics.period import Period
 from creditwatch.schema import FIELD_BY_NAME
 from creditwatch.store.models import FEATURE_VALUES, PREDICTIONS
+from creditwatch.windows import Period
 
 CLIP = 0.005  # share of each tail folded into the end bins
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from creditwatch.analytics.core import AnalyticsBase
-from creditwatch.analytics.period import Period
+from creditwatch.windows import Period
 
 _REPORT_COLUMNS = ("id, created_at, window_start, window_end, model_version, n_reference, "
                    "n_predictions, n_features_analyzed, n_features_drifted, drift_share, "

@@ -14,8 +14,8 @@ import orjson
 import pandas as pd
 
 from creditwatch.analytics.core import AnalyticsBase, bucket_key, bucket_time, plain, ratio
-from creditwatch.analytics.period import Period, Window
 from creditwatch.scoring.scorer import APPROVED
+from creditwatch.windows import Period, Window
 
 STAGES = ("preprocessing_ms", "inference_ms", "total_ms")
 KPI_KEYS = ("total_predictions", "approved", "refused", "approval_rate", "n_errors",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import typer
 from rich.table import Table
 
+from creditwatch.cli import options
 from creditwatch.cli.common import console, err_console
 from creditwatch.config import get_settings
 
@@ -14,16 +17,22 @@ alerts_app = typer.Typer(help="Alert checks over a window of monitoring metrics.
 
 @alerts_app.command("check")
 def check(
-    hours: float | None = typer.Option(None, "--hours", help="Window length; default 24 (settings)."),
+    days: options.Days = None,
+    hours: options.Hours = None,
+    since: options.Since = None,
+    until: options.Until = None,
 ) -> None:
-    """Check error rate, latency, drift, approval rate and traffic; notify and record alerts."""
+    """Check error rate, latency, drift, approval rate and traffic over a window of server
+    time (default: the last 24 hours, from settings); notify and record alerts."""
     try:
         from creditwatch.alerts import run_check
         from creditwatch.store import Store
 
         settings = get_settings()
+        default = timedelta(hours=settings.alerts.window_hours)
+        window = options.window(days, hours, since, until, default=default)
         with Store.from_settings(settings) as store:
-            result = run_check(store, settings, hours=hours)
+            result = run_check(store, settings, window=window)
     except Exception as exc:  # noqa: BLE001 - exit code 2 tells cron the check itself failed
         err_console.print(f"[bold red]error:[/] alert check failed: {exc}")
         raise typer.Exit(2) from None

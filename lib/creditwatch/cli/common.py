@@ -40,7 +40,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except CreditwatchError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}")
+            err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)  # one line, any width
             raise typer.Exit(EXIT_USER_ERROR) from None
 
     return wrapper

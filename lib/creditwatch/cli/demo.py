@@ -69,7 +69,6 @@ def _traffic(settings: Settings, seed: int) -> None:
     from creditwatch.cli.processes import Service, free_port
     from creditwatch.cli.simulate import print_result
     from creditwatch.simulate import Schedule, SimulationConfig, simulate
-    from creditwatch.simulate.schedule import parse_interval
 
     port = free_port(8000)
     url = f"http://127.0.0.1:{port}"
@@ -82,7 +81,7 @@ def _traffic(settings: Settings, seed: int) -> None:
         console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
         plan = Schedule.parse()
         # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
-        cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=parse_interval("1d"),
+        cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=timedelta(days=1),
                                seed=seed)
         with progress(f"sending {plan.total} applications", plan.total) as bar:
             result = simulate(cfg, progress=bar.advance)

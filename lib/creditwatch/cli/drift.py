@@ -3,51 +3,49 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import typer
 from rich.table import Table
 
+from creditwatch.cli import options
 from creditwatch.cli.common import EXIT_USER_ERROR, console, guarded, progress
 from creditwatch.config import get_settings
+
+DEFAULT_WINDOW = timedelta(days=7)
 
 drift_app = typer.Typer(help="Data drift of stored predictions against the training reference.",
                         no_args_is_help=True)
 
 
-def _parse_time(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not an ISO date or date-time") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 @drift_app.command("run")
 def run(
-    days: float = typer.Option(7.0, "--days", help="Window: the last N days of application_time."),
-    hours: float | None = typer.Option(None, "--hours", help="Window in hours instead of days."),
+    days: options.Days = None,
+    hours: options.Hours = None,
+    since: options.Since = None,
+    until: options.Until = None,
     threshold: float | None = typer.Option(None, "--threshold",
                                            help="Alert share (default 0.30 from settings)."),
     html: bool = typer.Option(False, "--html", help="Also write the Evidently HTML/JSON report."),
     as_json: bool = typer.Option(False, "--json", help="Also write our result as JSON."),
 ) -> None:
-    """Compare the last window with the reference; exit code 2 on ALERT."""
-    status = _run(timedelta(hours=hours) if hours else timedelta(days=days), threshold, html, as_json)
+    """Compare a window of application_time (default: the last 7 days) with the reference;
+    exit code 2 on ALERT."""
+    status = _run(days, hours, since, until, threshold, html, as_json)
     if status == "ALERT":
         raise typer.Exit(EXIT_USER_ERROR)
 
 
 @guarded
-def _run(length: timedelta, threshold: float | None, html: bool, as_json: bool) -> str:
-    from creditwatch.drift import Chunker
+def _run(days: float | None, hours: float | None, since: str | None, until: str | None,
+         threshold: float | None, html: bool, as_json: bool) -> str:
     from creditwatch.drift.monitor import DriftMonitor
     from creditwatch.store import Store
 
     settings = get_settings()
     if threshold is not None:
         settings = settings.replace(drift={"alert_share": threshold})
-    window = Chunker.last(length)
+    window = options.window(days, hours, since, until, default=DEFAULT_WINDOW)
     with Store.from_settings(settings) as store:
         monitor = DriftMonitor(store, settings)
         with console.status("comparing the window with the training reference"):
@@ -65,7 +63,7 @@ def _run(length: timedelta, threshold: float | None, html: bool, as_json: bool) 
     if result.html_path:
         console.print(f"Evidently report: {result.html_path}")
     if as_json:
-        path = settings.paths.reports / "drift" / f"drift_{window.label}.result.json"
+        path = settings.paths.reports / "drift" / f"drift_{window.slug}.result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result.result.to_dict(), indent=1, default=str))
         console.print(f"result JSON: {path}")
@@ -75,27 +73,25 @@ def _run(length: timedelta, threshold: float | None, html: bool, as_json: bool) 
 
 @drift_app.command("history")
 def history(
-    every: str = typer.Option("1d", "--every", help="Window length: 1d, 6h, 1h ..."),
-    since: str | None = typer.Option(None, "--since", help="Start (ISO date); default 30 windows ago."),
-    until: str | None = typer.Option(None, "--until", help="End (ISO date); default now."),
+    every: options.Every = "1d",
+    days: options.Days = None,
+    hours: options.Hours = None,
+    since: options.Since = None,
+    until: options.Until = None,
 ) -> None:
-    """Backfill one stored drift report per window, with a progress bar."""
-    _history(every, since, until)
+    """Backfill one stored drift report per aligned window (default: the last 30), with a
+    progress bar."""
+    _history(every, days, hours, since, until)
 
 
 @guarded
-def _history(every: str, since: str | None, until: str | None) -> None:
-    from creditwatch.drift import Chunker
+def _history(every: str, days: float | None, hours: float | None, since: str | None,
+             until: str | None) -> None:
     from creditwatch.drift.monitor import DriftMonitor
-    from creditwatch.simulate.schedule import parse_interval
     from creditwatch.store import Store
 
+    windows = options.history(every, days, hours, since, until)
     settings = get_settings()
-    step = parse_interval(every)
-    assert step is not None
-    end = _parse_time(until) if until else datetime.now(UTC)
-    start = _parse_time(since) if since else end - 30 * step
-    windows = Chunker.consecutive(step, start, end)
     table = Table(title=f"drift history, every {every}")
     for col in ("window start", "predictions", "drifted", "share", "weighted", "status"):
         table.add_column(col, justify="right")

@@ -20,8 +20,9 @@ def run(
                                   help="Notebooks by number or name, comma-separated (02 sends traffic)."),
     param: list[str] = typer.Option([], "--param", "-p", help="A parameter, key=value (repeatable)."),
     params_file: Path | None = typer.Option(None, "--params-file", help="YAML mapping of parameters."),
-    every: str | None = typer.Option(None, "--every",
-                                     help="Run now, then every interval (1d, 6h, 30m) until Ctrl-C."),
+    every: str | None = typer.Option(None, "--every", metavar="DURATION",
+                                     help="Run now, then every interval until Ctrl-C: a number "
+                                          "and s, m, h, d or w (30m, 6h, 1d, 1w)."),
     runs: int | None = typer.Option(None, "--runs", min=1, help="With --every: stop after N runs."),
     reports_dir: Path | None = typer.Option(None, "--reports-dir",
                                             help="Default: the configured reports folder."),
@@ -39,15 +40,15 @@ def run(
 def _run(selection: str, pairs: list[str], params_file: Path | None, every: str | None,
          runs: int | None, reports_dir: Path | None, timeout: float) -> int:
     from creditwatch.reports import parse_params, run_every, select_notebooks
-    from creditwatch.simulate.schedule import parse_interval
+    from creditwatch.windows import parse_duration
 
     settings = get_settings()
     chosen = select_notebooks(settings.paths.notebooks, selection)
     params = parse_params(pairs, params_file)
     folder = reports_dir or settings.paths.reports
-    interval = parse_interval(every)
-    if interval is None:
+    if every is None:
         return _once(chosen, params, folder, timeout)
+    interval = parse_duration(every)
     console.print(f"running {', '.join(p.stem for p in chosen)} every {every} (Ctrl-C stops)")
     return run_every(interval, lambda: _once(chosen, params, folder, timeout), runs=runs,
                      on_wait=lambda s: console.print(f"next run in {s / 3600:.2f} h"))

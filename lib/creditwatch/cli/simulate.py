@@ -18,7 +18,7 @@ def simulate(
     n_batches: int | None = typer.Option(None, "--n-batches", min=1,
                                          help="Cut or extend the schedule (default 8)."),
     batch_interval: str | None = typer.Option(None, "--batch-interval",
-                                              help="Stamp batch i as a later day/hour: 1d, 6h, 30m."),
+                                              help="Stamp batch i one duration later: 1d, 6h, 30m."),
     realtime: bool = typer.Option(False, "--realtime",
                                   help="Pace requests over wall-clock time (batch interval apart)."),
     endpoint: str = typer.Option("predict", "--endpoint", help="predict or batch."),
@@ -42,7 +42,7 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
     from creditwatch.errors import CreditwatchError
     from creditwatch.simulate import Schedule, SimulationConfig
     from creditwatch.simulate import simulate as run
-    from creditwatch.simulate.schedule import parse_interval
+    from creditwatch.windows import parse_duration
 
     if endpoint not in ("predict", "batch"):
         raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
@@ -50,7 +50,8 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
     plan = Schedule.parse(spec, batch_size=batch_size, n_batches=n_batches)
     cfg = SimulationConfig(
         api_url=api_url or settings.api.url, schedule=plan, endpoint=endpoint,
-        concurrency=concurrency, batch_interval=parse_interval(interval), realtime=realtime,
+        concurrency=concurrency, realtime=realtime,
+        batch_interval=parse_duration(interval) if interval else None,
         error_rate=error_rate, seed=seed, timeout_s=timeout,
         api_key=settings.api.key.get_secret_value() if settings.api.key else None,
         batch_max=settings.api.batch_max_size,

@@ -23,7 +23,7 @@ from creditwatch.drift import chi2, jensen_shannon, ks, missing, psi, wasserstei
 from creditwatch.drift.reference import Reference, column_kinds, compare
 from creditwatch.drift.registry import REGISTRY, DriftMethod
 from creditwatch.drift.result import DriftResult, DriftSettings, DriftStatus
-from creditwatch.drift.windows import Chunker, Window
+from creditwatch.windows import Chunker, Window  # re-exported: the notebooks' API
 
 __all__ = [
     "REGISTRY",

@@ -25,9 +25,9 @@ from creditwatch.config import Settings
 from creditwatch.drift.reference import Reference
 from creditwatch.drift.report import write_evidently_report
 from creditwatch.drift.result import DriftResult
-from creditwatch.drift.windows import Window
 from creditwatch.errors import CreditwatchError
 from creditwatch.store import Store
+from creditwatch.windows import Window
 
 PREFETCH_WINDOWS = 2  # windows read ahead during a history (each holds at most drift.max_rows)
 
@@ -82,12 +82,13 @@ class DriftMonitor:
     def current(self, window: Window) -> pd.DataFrame:
         """The window's inputs; a uniform sample of ``drift.max_rows`` when larger."""
         cap = self.settings.drift.max_rows
-        ids = self.store.prediction_ids(window.start, window.end)
+        start, end = window.bounds
+        ids = self.store.prediction_ids(start, end)
         if len(ids) <= cap:
-            return self.store.read_inputs(window.start, window.end)
-        rng = np.random.default_rng(int(window.start.timestamp()))
+            return self.store.read_inputs(start, end)
+        rng = np.random.default_rng(int(start.timestamp()))
         sample = np.sort(rng.choice(ids, size=cap, replace=False))
-        return self.store.read_inputs(window.start, window.end, ids=sample.tolist())
+        return self.store.read_inputs(start, end, ids=sample.tolist())
 
     def run(self, window: Window, *, html: bool = False, save: bool = True,
             report_dir: Path | None = None, current: pd.DataFrame | None = None) -> DriftRun:
@@ -98,17 +99,17 @@ class DriftMonitor:
         if html and result.n_features_analyzed and len(current):
             directory = report_dir or self.settings.paths.reports / "drift"
             run.html_path, run.json_path = write_evidently_report(
-                self.reference_frame, current, result, directory, f"drift_{window.label}")
+                self.reference_frame, current, result, directory, f"drift_{window.slug}")
         if save:
             run.report_id = self._save(run)
         return run
 
     def _save(self, run: DriftRun) -> int:
-        summary, result, window = run.result.summary, run.result, run.window
+        summary, result, (start, end) = run.result.summary, run.result, run.window.bounds
         as_dict = result.to_dict()
         return self.store.write_drift_report({
-            "created_at": datetime.now(UTC), "window_start": window.start,
-            "window_end": window.end, "model_version": self.model_version,
+            "created_at": datetime.now(UTC), "window_start": start,
+            "window_end": end, "model_version": self.model_version,
             "n_reference": summary["n_rows_reference"],
             "n_predictions": summary["n_rows_current"],
             "n_features_analyzed": summary["n_features_analyzed"],

@@ -9,16 +9,16 @@ the one they were decided with).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from creditwatch.analytics import Analytics, Window
+from creditwatch.analytics import Analytics
 from creditwatch.config import Settings
 from creditwatch.errors import ModelNotFoundError
 from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.store import Store, load_reference
+from creditwatch.windows import Window, parse_time
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ReportContext:
         settings = Settings(store={"url": database_url}) if database_url else Settings()
         store = Store.from_settings(settings)
         store.check_schema()
-        now = _parse_time(as_of) if as_of else None
+        now = parse_time(as_of) if as_of else None
         analytics = Analytics(store, settings=settings, time_column=time_column, now=now)
         analytics.window(period)  # an unreadable period fails here, before any chart
         try:
@@ -89,8 +89,3 @@ class ReportContext:
     def close(self) -> None:
         self.analytics.close()
         self.store.close()
-
-
-def _parse_time(text: str) -> datetime:
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -11,18 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from creditwatch.analytics import Analytics
-from creditwatch.analytics import Window as Period
-from creditwatch.drift import Chunker, Window
 from creditwatch.drift.monitor import DriftMonitor, DriftRun
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.schema import FIELD_BY_NAME
-from creditwatch.simulate.schedule import parse_interval
+from creditwatch.windows import Chunker, Window, parse_duration
 
 TABLE_COLUMNS = ["feature", "kind", "test", "statistic", "p_value", "p_adjusted",
                  "effect_name", "effect_size", "psi", "drifted", "importance"]
 
 
-def drift_window(period: Period, analytics: Analytics) -> Window:
+def drift_window(period: Window, analytics: Analytics) -> Window:
     """The drift engine's window for a period; an open bound becomes the first / last
     stored prediction time on the analytics' clock (the drift notebook's is application
     time), since a drift window needs both ends."""
@@ -50,22 +48,21 @@ def top_fields(bundle: ModelBundle | None, run: DriftRun, n: int = 6) -> list[st
     return top_table(run, n)["feature"].tolist()
 
 
-def backfill(monitor: DriftMonitor, analytics: Analytics, period: Period, every: str,
+def backfill(monitor: DriftMonitor, analytics: Analytics, period: Window, every: str,
              *, save: bool = True) -> list[DriftRun]:
     """Run the drift check on the aligned windows of ``every`` in ``period`` that have no
     stored report yet: complete windows only (the one still open is left for later), from
     the first stored prediction on (earlier windows would be empty)."""
-    step = parse_interval(every)
+    step = parse_duration(every) if every else None
     first = analytics.coverage()["first"]
     if step is None or first is None:
         return []
-    span = drift_window(period, analytics)
+    start, end = drift_window(period, analytics).bounds
     now = datetime.now(UTC) if analytics.fixed_now is None else analytics.fixed_now
-    since = max(span.start, first)
-    windows = [w for w in Chunker.consecutive(step, since, span.end) if w.end <= now]
-    stored = analytics.drift_history((span.start - step, span.end + step))
+    windows = [w for w in Chunker.consecutive(step, max(start, first), end) if w.bounds[1] <= now]
+    stored = analytics.drift_history((start - step, end + step))
     done = set(zip(stored["window_start"], stored["window_end"], strict=True))
-    todo = [w for w in windows if (pd.Timestamp(w.start), pd.Timestamp(w.end)) not in done]
+    todo = [w for w in windows if tuple(map(pd.Timestamp, w.bounds)) not in done]
     runs = monitor.history(todo, save=save)
     if save and runs:
         analytics.refresh()

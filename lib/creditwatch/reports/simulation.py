@@ -22,7 +22,7 @@ from creditwatch.config import Settings
 from creditwatch.simulate import Schedule, SimulationConfig, SimulationResult
 from creditwatch.simulate.payloads import batch_rows
 from creditwatch.simulate.runner import simulate, simulate_in_process
-from creditwatch.simulate.schedule import batch_windows, parse_interval
+from creditwatch.windows import Chunker, parse_duration
 
 SUMMARY_FIELDS = ("AMT_CREDIT", "AMT_INCOME_TOTAL", "EXT_SOURCE_2", "EXT_SOURCE_3",
                   "DAYS_BIRTH", "DAYS_EMPLOYED")
@@ -43,7 +43,8 @@ def run(settings: Settings, *, api_url: str | None, schedule: str | None, batch_
     cfg = SimulationConfig(
         api_url=api_url or "http://in-process", schedule=Schedule.parse(
             schedule, batch_size=batch_size, n_batches=n_batches),
-        endpoint=endpoint, concurrency=concurrency, batch_interval=parse_interval(batch_interval),
+        endpoint=endpoint, concurrency=concurrency,
+        batch_interval=parse_duration(batch_interval) if batch_interval else None,
         error_rate=error_rate, seed=seed, batch_max=settings.api.batch_max_size,
         api_key=settings.api.key.get_secret_value() if settings.api.key else None,
         end=end or datetime.now(UTC))
@@ -78,7 +79,7 @@ def sent_applications(sim: Simulation) -> pd.DataFrame:
     cfg = sim.config
     windows = None
     if cfg.batch_interval is not None and not cfg.realtime and cfg.end is not None:
-        windows = batch_windows(len(cfg.schedule), cfg.batch_interval, cfg.end)
+        windows = Chunker.latest(len(cfg.schedule), cfg.batch_interval, cfg.end)
     frames, next_id = [], 800_000
     for plan in cfg.schedule.batches:
         window = windows[plan.index - 1] if windows else None

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from creditwatch import schema
 from creditwatch.features import Encoded, Encoder
+from creditwatch.windows import parse_time
 
 APPLICATION_TIME = "application_time"
 EXTRA_KEYS = frozenset({schema.ID_COLUMN, APPLICATION_TIME})
@@ -96,11 +97,8 @@ def _describe(f: schema.Field) -> str:
 def _parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 date-time string")
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     # The year is checked as written (the published schema's pattern), before the offset.
-    if not YEARS[0] <= parsed.year <= YEARS[1]:
-        raise ValueError(f"must be in the years {YEARS[0]}-{YEARS[1]}")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return parse_time(value, years=YEARS)
 
 
 def _client_id(value: Any) -> int:

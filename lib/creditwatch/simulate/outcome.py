@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from creditwatch.simulate.schedule import BatchPlan
+from creditwatch.windows import Window
 
 
 @dataclass
 class BatchOutcome:
     plan: BatchPlan
-    window: tuple[datetime, datetime] | None
+    window: Window | None
     planned: int = 0
     accepted: int = 0
     rejected: int = 0  # answered 4xx
@@ -66,7 +66,7 @@ class BatchOutcome:
         return {
             "batch": self.plan.index,
             "drift": self.plan.label,
-            "window_start": self.window[0] if self.window else None,
+            "window_start": self.window.start if self.window else None,
             "planned": self.planned,
             "sent": self.sent,
             "accepted": self.accepted,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ from creditwatch import schema
 from creditwatch.schema.rows import APPLICATION_TIME
 from creditwatch.simulate.schedule import BatchPlan
 from creditwatch.synthetic.generator import generate
+from creditwatch.windows import Window
 
 _KEEP = (schema.ID_COLUMN, *schema.FIELD_NAMES)
 # What a broken client sends; each must be refused with a 4xx naming the problem.
@@ -28,7 +29,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def batch_rows(plan: BatchPlan, seed: int, *, window: tuple[datetime, datetime] | None,
+def batch_rows(plan: BatchPlan, seed: int, *, window: Window | None,
                id_start: int) -> list[dict[str, Any]]:
     """The batch's applications as JSON-ready dicts (missing values omitted)."""
     frame = generate(plan.size, seed + plan.index * 7919, plan.drift, id_start=id_start)
@@ -38,7 +39,7 @@ def batch_rows(plan: BatchPlan, seed: int, *, window: tuple[datetime, datetime] 
         rows.append({str(k): _jsonable(v) for k, v in record.items()
                      if v is not None and not (isinstance(v, float) and math.isnan(v))})
     if window is not None:
-        start, end = window
+        start, end = window.bounds
         span = (end - start).total_seconds()
         for i, row in enumerate(rows):  # spread evenly inside the window
             when = start + timedelta(seconds=span * (i + 0.5) / len(rows))

@@ -22,7 +22,8 @@ import numpy as np
 
 from creditwatch.simulate.outcome import BatchOutcome, SimulationResult
 from creditwatch.simulate.payloads import CORRUPTIONS, batch_rows, corrupt
-from creditwatch.simulate.schedule import Schedule, batch_windows
+from creditwatch.simulate.schedule import Schedule
+from creditwatch.windows import Chunker
 
 Progress = Callable[[int], None]
 
@@ -126,7 +127,7 @@ async def run_async(cfg: SimulationConfig, result: SimulationResult, *,
     """Fill ``result`` batch by batch (it stays valid if the run is interrupted)."""
     windows = None
     if cfg.batch_interval is not None and not cfg.realtime:
-        windows = batch_windows(len(cfg.schedule), cfg.batch_interval, cfg.end or datetime.now(UTC))
+        windows = Chunker.latest(len(cfg.schedule), cfg.batch_interval, cfg.end or datetime.now(UTC))
     rng = np.random.default_rng(cfg.seed)
     own = client is None
     limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)

@@ -13,9 +13,7 @@ clean, 4-6 gradual drift at 0.1 / 0.2 / 0.3, 7-8 sudden drift at 0.5 / 0.7.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -24,12 +22,10 @@ from creditwatch.errors import CreditwatchError
 from creditwatch.synthetic.shift import DriftSpec
 
 DEFAULT_SPEC = "clean*3,gradual:0.1,gradual:0.2,gradual:0.3,sudden:0.5,sudden:0.7"
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
 class ScheduleError(CreditwatchError):
-    """A schedule or interval that cannot be read."""
+    """A schedule that cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,21 +103,3 @@ def _read_file(path: Path, default_size: int) -> list[tuple[int, DriftSpec]]:
             raise ScheduleError(f"{path}: batch size must be positive")
         items += [(size, _drift(str(entry.get("drift", "none"))))] * int(entry.get("count", 1))
     return items
-
-
-def parse_interval(text: str | None) -> timedelta | None:
-    """``1d``, ``6h``, ``30m``, ``10s`` -> timedelta; None stays None."""
-    if not text:
-        return None
-    match = _INTERVAL.match(text)
-    if not match:
-        raise ScheduleError(f"bad interval {text!r}: use a number and s, m, h or d, e.g. 1d")
-    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
-
-
-def batch_windows(n: int, interval: timedelta, end: datetime) -> list[tuple[datetime, datetime]]:
-    """Consecutive windows of ``interval`` ending at ``end`` (aligned to the interval)."""
-    step = interval.total_seconds()
-    aligned = datetime.fromtimestamp((end.timestamp() // step) * step, tz=end.tzinfo)
-    first = aligned - interval * (n - 1)
-    return [(first + interval * i, first + interval * (i + 1)) for i in range(n)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,8 @@ import pandas as pd
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
+
+from creditwatch.windows.parse import to_utc
 
 _STR_KEYS = orjson.OPT_SERIALIZE_NUMPY
 _OPTIONS = _STR_KEYS | orjson.OPT_NON_STR_KEYS
@@ -89,20 +91,6 @@ def _sanitize(value: Any) -> Any:
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
-
-
-def to_utc(value: datetime | date | pd.Timestamp) -> datetime:
-    """``value`` as an aware UTC ``datetime``; a naive one is refused rather than guessed."""
-    # Fast path: what the spool decodes (fromisoformat of "+00:00" gives the UTC singleton).
-    if type(value) is datetime and value.tzinfo is UTC:
-        return value
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if not isinstance(value, datetime):
-        raise TypeError(f"expected a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()}: pass a timezone-aware one")
-    return value.astimezone(UTC)
 
 
 def clean_float(value: Any) -> float | None:
