@@ -54,7 +54,7 @@ def verdict(row: pd.Series, s: Settings) -> None:
            help=f"Engine verdict: {row['status']} ({row['n_predictions']} predictions; "
                 f"at least {s.drift_min_rows} are needed).")
     share = ui.known(row["drift_share"]) if enough else None
-    ui.kpi(cols[1], "Drift share", ui.pct(share), health.drift(share, s),
+    ui.kpi(cols[1], "Drift share", ui.pct(share), health.drift(share, s, status=row["status"]),
            help="Drifted / analysed features.")
     ui.kpi(cols[2], "Importance-weighted score", ui.pct(row["weighted_drift_score"]),
            help="Share of drifted features weighted by the model's feature importance.")
@@ -105,9 +105,9 @@ def body(s: Settings, report_id: int | None) -> None:
     rows = data.history[data.history["id"] == report_id]
     row = (rows if len(rows) else data.history.tail(1)).iloc[0]
     verdict(row, s)
-    ui.chart(figures.drift_history(data.history, s.alert_drift_share, s.drift_warning_share),
+    ui.chart(figures.drift_history(data.history, s.drift_alert_share, s.drift_warning_share),
              "drift_history")
-    st.caption(f"Red line: alert threshold ({s.alert_drift_share:.0%} of features drifted: "
+    st.caption(f"Red line: alert threshold ({s.drift_alert_share:.0%} of features drifted: "
                "retraining recommended). A rising trend is an early warning.")
     features(row, int(row["id"]), s)
 
