@@ -54,7 +54,7 @@ def verdict(row: pd.Series, s: Settings) -> None:
            help=f"Engine verdict: {row['status']} ({row['n_predictions']} predictions; "
                 f"at least {s.drift.min_rows} are needed).")
     share = ui.known(row["drift_share"]) if enough else None
-    ui.kpi(cols[1], "Drift share", ui.pct(share), health.drift(share, s),
+    ui.kpi(cols[1], "Drift share", ui.pct(share), health.drift(share, s, status=row["status"]),
            help="Drifted / analysed features.")
     ui.kpi(cols[2], "Importance-weighted score", ui.pct(row["weighted_drift_score"]),
            help="Share of drifted features weighted by the model's feature importance.")

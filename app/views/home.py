@@ -46,18 +46,18 @@ def body(s: Settings) -> None:
         ui.empty()
         return
     st.subheader("Key figures (all time)")
+    verdicts = health.judge(k, s)
     cols = st.columns(4)
     ui.kpi(cols[0], "Total predictions", ui.count(k["total_predictions"]),
            help=f"{ui.count(data.kpis_24h['total_predictions'])} in the last 24 h")
-    ui.kpi(cols[1], "Approval rate", ui.pct(k["approval_rate"]),
-           health.approval(k["approval_rate"], s))
+    ui.kpi(cols[1], "Approval rate", ui.pct(k["approval_rate"]), verdicts["approval_rate"])
     drift = data.latest_drift
     if drift is None:
         ui.kpi(cols[2], "Latest drift status", "not checked yet",
                help="Run a check from the Data Drift page.")
     else:
         ui.kpi(cols[2], "Latest drift status", str(drift["status"]),
-               health.drift(drift["drift_share"], s),
+               verdicts["drift"],
                help=f"window {drift['window_start']:%Y-%m-%d %H:%M} → "
                     f"{drift['window_end']:%Y-%m-%d %H:%M} UTC")
     ui.kpi(cols[3], f"Alerts fired ({PERIOD_LABELS[RECENT_ALERTS].lower()})",

@@ -13,18 +13,19 @@ from creditwatch.dashboard.pagedata import OverviewData
 
 def kpis(data: OverviewData, s: Settings) -> None:
     k, d = data.kpis, data.kpis["delta"]
+    verdicts = health.judge(k, s)
     cols = st.columns(4)
     ui.kpi(cols[0], "Total predictions", ui.count(k["total_predictions"]),
            delta=ui.change(d["total_predictions"], "count"),
            help="Answered scoring requests in the period.")
     ui.kpi(cols[1], "Approval rate", ui.pct(k["approval_rate"]),
-           health.approval(k["approval_rate"], s), ui.change(d["approval_rate"], "pct"),
+           verdicts["approval_rate"], ui.change(d["approval_rate"], "pct"),
            help="Approved / total predictions.")
     ui.kpi(cols[2], "Mean latency", ui.ms(k["latency_mean_ms"]),
-           health.latency(k["latency_mean_ms"], s), ui.change(d["latency_mean_ms"], "ms"),
+           verdicts["latency_mean"], ui.change(d["latency_mean_ms"], "ms"),
            help=f"Server time per prediction; P95 {ui.ms(k['latency_p95_ms'])}.")
     ui.kpi(cols[3], "Error rate", ui.pct(k["error_rate"], 2),
-           health.error_rate(k["error_rate"], s), ui.change(d["error_rate"], "pct"),
+           verdicts["error_rate"], ui.change(d["error_rate"], "pct"),
            help=f"Rejected or failed requests / all scoring requests ({ui.count(k['n_errors'])}"
                 " errors).")
 

@@ -18,13 +18,12 @@ def body(s: Settings) -> None:
     if not k.get("total_predictions") and not k.get("n_errors"):
         ui.empty(period)
         return
+    verdicts = health.judge(k, s)
     cols = st.columns(4)
-    ui.kpi(cols[0], "Mean latency", ui.ms(k["latency_mean_ms"]),
-           health.latency(k["latency_mean_ms"], s))
+    ui.kpi(cols[0], "Mean latency", ui.ms(k["latency_mean_ms"]), verdicts["latency_mean"])
     ui.kpi(cols[1], "Median latency", ui.ms(k["latency_p50_ms"]))
-    ui.kpi(cols[2], "P95 latency", ui.ms(k["latency_p95_ms"]),
-           help=f"Alert above {s.alerts.latency_p95_ms:g} ms.")
-    ui.kpi(cols[3], "Error rate", ui.pct(k["error_rate"], 2), health.error_rate(k["error_rate"], s))
+    ui.kpi(cols[2], "P95 latency", ui.ms(k["latency_p95_ms"]), verdicts["latency_p95"])
+    ui.kpi(cols[3], "Error rate", ui.pct(k["error_rate"], 2), verdicts["error_rate"])
     left, right = st.columns(2)
     with left:
         if data.latency.empty:

@@ -18,9 +18,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from creditwatch.alerts import run_check
+from creditwatch.analytics import Analytics
 from creditwatch.config import Settings
 from creditwatch.store import Store
 from creditwatch.windows import Window
+
+from tests.support.window import anomalies, drift_report, predictions
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -89,34 +92,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield s
 
 
-def predictions(n: int, at: datetime, *, latency: float, approved: float) -> list[dict[str, Any]]:
-    out = []
-    for i in range(n):
-        out.append({
-            "request_id": f"r-{at.timestamp()}-{i}", "received_at": at + timedelta(seconds=i),
-            "endpoint": "/predict", "model_version": "m1", "probability": 0.1,
-            "decision": "APPROVED" if i < approved * n else "REFUSED", "threshold": 0.2,
-            "total_ms": latency, "inputs": {"AMT_CREDIT": 1000.0},
-        })
-    return out
-
-
-def anomalies(n: int, at: datetime) -> list[dict[str, Any]]:
-    return [{"occurred_at": at + timedelta(seconds=i), "request_id": f"bad-{i}",
-             "endpoint": "/predict", "kind": "validation", "http_status": 422,
-             "errors": [{"field": "AMT_CREDIT"}]} for i in range(n)]
-
-
 def seeded(store: Store) -> None:
-    """90 slow predictions, 60 % approved... and 10 rejections: error rate 10 %."""
-    store.write_predictions(predictions(90, NOW - timedelta(hours=2), latency=150.0, approved=0.4))
+    """90 slow predictions, 40 % approved, 10 rejections (error rate 10 %), 45 % drift."""
+    store.write_predictions(predictions(90, NOW - timedelta(hours=2), latency=150.0, approved=36))
     store.write_anomalies(anomalies(10, NOW - timedelta(hours=1)))
-    store.write_drift_report({
-        "created_at": NOW - timedelta(minutes=5), "window_start": NOW - timedelta(days=1),
-        "window_end": NOW, "model_version": "m1", "n_predictions": 90,
-        "n_features_analyzed": 100, "n_features_drifted": 45, "drift_share": 0.45,
-        "status": "ALERT",
-    })
+    store.write_drift_report(drift_report(NOW - timedelta(minutes=5), 0.45, "ALERT"))
 
 
 def test_alerts_reach_webhooks_and_email(tmp_path: Path, store: Store, receiver: Receiver,
@@ -181,26 +161,53 @@ def test_unreachable_notifier_is_reported_not_fatal(tmp_path: Path, store: Store
 
 def test_traffic_dropping_to_zero_fires(tmp_path: Path, store: Store) -> None:
     """No predictions in the window after traffic in the window before is an alert."""
-    store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=0.8))
+    store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=16))
     result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
     assert [a.kind for a in result.fired] == ["no_traffic"]
 
 
 def test_a_given_window_is_the_one_checked(tmp_path: Path, store: Store) -> None:
     """With an explicit window the check reads that window of server time, not the last 24 h."""
-    store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=0.8))
+    store.write_predictions(predictions(20, NOW - timedelta(hours=30), latency=5, approved=16))
     window = Window(NOW - timedelta(hours=36), NOW - timedelta(hours=24))
     result = run_check(store, Settings(paths={"root": tmp_path}), window=window, now=NOW)
-    m = result.metrics
-    assert (m.start, m.end, m.n_predictions, m.n_before) == (window.start, window.end, 20, 0)
+    k = result.kpis
+    assert (k["start"], k["end"], k["total_predictions"]) == (window.start, window.end, 20)
+    assert k["previous"]["total_predictions"] == 0
     assert "no_traffic" not in [a.kind for a in result.fired]
 
 
 def test_quiet_healthy_window_exits_zero(tmp_path: Path, store: Store) -> None:
     """Fast, mostly approved traffic without errors or drift fires nothing."""
-    store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=0.8))
+    store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=40))
     result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
     assert result.fired == [] and result.exit_code == 0
+
+
+def test_drift_report_without_enough_data_fires_nothing(tmp_path: Path, store: Store) -> None:
+    """A latest drift report of a window with too little data to judge (INSUFFICIENT_DATA)
+    fires no drift alert, whatever its share."""
+    store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=40))
+    store.write_drift_report(drift_report(NOW - timedelta(minutes=5), 0.6, "INSUFFICIENT_DATA"))
+    result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
+    assert result.fired == [] and result.verdicts["drift"].level == "unknown"
+
+
+def test_check_reads_the_analytics_kpis_of_its_window(tmp_path: Path, store: Store) -> None:
+    """The check's KPIs are the analytics layer's for its window and the one before (older
+    history, left out of its copy, changes nothing)."""
+    store.write_predictions(predictions(30, NOW - timedelta(hours=100), latency=9, approved=3))
+    store.write_predictions(predictions(40, NOW - timedelta(hours=30), latency=7, approved=30))
+    seeded(store)
+    settings = Settings(paths={"root": tmp_path})
+    result = run_check(store, settings, window=Window(NOW - timedelta(hours=24), NOW), now=NOW)
+    with Analytics(store, settings=settings, now=NOW) as whole:
+        want = whole.kpis("24h")
+    for key in ("total_predictions", "n_errors", "error_rate", "approval_rate",
+                "latency_mean_ms", "latency_p95_ms", "drift_share", "drift_status"):
+        assert result.kpis[key] == pytest.approx(want[key]), key
+    assert result.kpis["previous"]["total_predictions"] == 40
+    assert (result.kpis["start"], result.kpis["end"]) == (NOW - timedelta(hours=24), NOW)
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

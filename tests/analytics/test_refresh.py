@@ -1,4 +1,5 @@
-"""The local copy follows the store: new rows by id, deletions by the periodic check."""
+"""The local copy follows the store: new rows by id, deletions by the periodic check, and
+a copy of recent rows only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete
 
-from creditwatch.analytics import Analytics
+from creditwatch.analytics import Analytics, WindowError
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.scoring import Scorer
@@ -93,3 +94,41 @@ def test_analytics_from_settings_or_url_opens_that_store(store: Store, scorer: S
         assert a.kpis("24h")["total_predictions"] == 40
     with pytest.raises(ValueError, match="time_column"):
         Analytics(store, time_column="created_at")
+
+
+def test_copy_kept_from_a_time_on_answers_for_recent_windows_only(store: Store,
+                                                                  scorer: Scorer) -> None:
+    """A copy kept from ``since`` on holds exactly the predictions and anomalies from then on
+    (new ones too, not older ones written later), gives the KPIs of a whole copy for windows
+    inside, passes its periodic check, and refuses periods reaching before ``since``."""
+    seed_store(store, scorer, 300, start=NOW - timedelta(hours=72), end=NOW, seed=9,
+               error_rate=0.05, prefix="first")
+    since = NOW - timedelta(hours=48)
+    settings = Settings(store={"url": None})
+    with (Analytics(store, settings=settings, now=NOW, refresh_s=0, full_check_s=0,
+                    since=since) as part,
+          Analytics(store, settings=settings, now=NOW, refresh_s=0) as whole):
+        first = part.refresh()
+        assert first.added["predictions"] == store.count_predictions(
+            since, None, time_column="received_at") < 300
+        assert first.added["anomalies"] == len(store.read_anomalies(since)) > 0
+        seed_store(store, scorer, 60, start=NOW - timedelta(hours=60), end=NOW, seed=10,
+                   error_rate=0.05, prefix="late")  # a fifth of them older than since
+        second = part.refresh()
+        assert second.reloaded == []  # the scoped counts agree with the copy
+        stored = store.read_predictions(since, None, columns=["request_id"],
+                                        time_column="received_at")
+        copied = part.copy.con.execute("SELECT request_id FROM predictions").fetchall()
+        assert sorted(r[0] for r in copied) == sorted(stored["request_id"])
+        for period in ("24h", (NOW - timedelta(hours=24), NOW - timedelta(hours=6))):
+            got, want = part.kpis(period), whole.kpis(period)
+            for key in ("total_predictions", "n_errors", "error_rate", "approval_rate",
+                        "latency_mean_ms", "latency_p95_ms"):
+                assert got[key] == pytest.approx(want[key], rel=1e-12), key
+                assert got["previous"][key] == pytest.approx(want["previous"][key], rel=1e-12)
+        for reaching_back in (lambda: part.kpis("36h"), lambda: part.volume("all"),
+                              lambda: part.coverage(), lambda: part.latest_anomalies("3d")):
+            with pytest.raises(WindowError, match="holds"):
+                reaching_back()
+    with pytest.raises(ValueError, match="received_at"):
+        Analytics(store, settings=settings, time_column="application_time", since=since)

@@ -1,4 +1,4 @@
-"""Alerts: rules over a window of monitoring metrics, notifiers, de-duplication."""
+"""Alerts: the verdicts of a window's KPIs that fire, notifiers, de-duplication."""
 
 from creditwatch.alerts.check import CheckResult, run_check
 from creditwatch.alerts.rules import Alert, evaluate

@@ -17,11 +17,15 @@ with an id above the last one copied. The first call pays the pull (seconds for 
 predictions); later calls cost one small "anything new?" query plus the DuckDB aggregate.
 Refreshes are at most one per ``Settings.analytics.refresh_s``; a periodic count check
 reloads a table whose store rows were deleted or committed out of id order.
+``Analytics(store, since=t)`` copies only the predictions and anomalies received from ``t``
+on (what the alert check needs for its window and the one before), and refuses periods
+that reach back before ``t``.
 
 Modules: ``fetch`` (store → Arrow), ``tables`` (which columns), ``mirror`` (the copy),
 ``operations`` / ``business`` / ``monitoring`` / ``features`` (the aggregates by page),
-``health`` (the guide's healthy bands). What a period ("7d", "all", bounds) means is
-``creditwatch.windows``' (re-exported here).
+``health`` (each KPI's verdict: its healthy band and the alert it fires; the dashboard, the
+reports and the alert check all judge with it). What a period ("7d", "all", bounds) means
+is ``creditwatch.windows``' (re-exported here).
 """
 
 from __future__ import annotations

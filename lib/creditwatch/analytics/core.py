@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.analytics.mirror import LocalCopy, RefreshStats
+from creditwatch.analytics.tables import CLOCKS
 from creditwatch.config import Settings, get_settings
 from creditwatch.store import Store
 from creditwatch.windows import Period, Window, WindowError, resolve_period
@@ -36,9 +37,13 @@ class AnalyticsBase:
         refresh_s: float | None = None,
         full_check_s: float | None = None,
         now: datetime | None = None,
+        since: datetime | None = None,
     ) -> None:
         if time_column not in TIME_COLUMNS:
             raise ValueError(f"time_column must be one of {TIME_COLUMNS}, not {time_column!r}")
+        if since is not None and time_column not in CLOCKS:
+            raise ValueError("a copy kept from `since` on keeps predictions by received_at: "
+                             f"time_column must be received_at, not {time_column!r}")
         if isinstance(source, Settings):
             settings = settings or source
         self.settings = settings or get_settings()
@@ -51,7 +56,7 @@ class AnalyticsBase:
         self.time_column = time_column
         self.refresh_s = self.settings.analytics.refresh_s if refresh_s is None else refresh_s
         check = self.settings.analytics.full_check_s if full_check_s is None else full_check_s
-        self.copy = LocalCopy(self.store, full_check_s=check)
+        self.copy = LocalCopy(self.store, full_check_s=check, since=since)
         self.fixed_now = now  # relative periods end here instead of the wall clock
 
     # -- refresh -------------------------------------------------------------------------
@@ -72,6 +77,7 @@ class AnalyticsBase:
                 tag: str = "") -> str:
         """SQL conditions for ``window`` on ``column`` (binding ``params``; ``tag`` keeps the
         parameter names of several windows apart), or ``TRUE``."""
+        self._covered(column, window.start if window is not None else None)
         if window is None:
             return "TRUE"
         parts = []
@@ -82,6 +88,14 @@ class AnalyticsBase:
             params[f"end{tag}"] = window.end
             parts.append(f"{column} < $end{tag}")
         return " AND ".join(parts) or "TRUE"
+
+    def _covered(self, column: str, start: datetime | None) -> None:
+        """Raise ``WindowError`` when a copy kept from ``since`` on (see ``LocalCopy``)
+        cannot answer for ``column`` from ``start`` on: it holds no older rows."""
+        since = self.copy.since
+        if since is not None and column in CLOCKS and (start is None or start < since):
+            raise WindowError(f"this analytics copy holds {column} from "
+                              f"{since:%Y-%m-%d %H:%M:%S} UTC on only")
 
     def _freq(self, freq: str, window: Window, column: str, table: str) -> str:
         """A bucket size: the one asked, or for ``auto`` minutes up to 3 hours, hours up to

@@ -16,6 +16,7 @@ class Analytics(OperationsMixin, BusinessMixin, MonitoringMixin, FeaturesMixin):
     "all", "12h"..., or ``(start, end)``) and returns a DataFrame or a small dict.
     ``time_column`` is the clock of predictions: ``received_at`` (server time, default, as
     the alerts use) or ``application_time`` (the client's, as drift windows use).
+    ``since``: copy only the rows received from then on (see ``LocalCopy``).
     """
 
     def __enter__(self) -> Analytics:

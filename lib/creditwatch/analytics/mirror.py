@@ -12,6 +12,11 @@ writer, one transaction per batch), so "new rows" are the rows above the last id
 periodic check (``Settings.analytics.full_check_s``) compares row counts and the highest id
 with the store and reloads a table whole when they differ: rows deleted (a purge, a test
 emptying the store) or a transaction that committed late with lower ids.
+
+``since``: a copy of recent rows only. Predictions and anomalies older than ``since`` (by
+their server clock, ``tables.CLOCKS``) are left in the store, so the pull costs what the
+recent rows cost (the clocks are indexed), whatever the size of the history: what a one-off
+reader of recent windows (the alert check) needs. Drift reports and alerts are copied whole.
 """
 
 from __future__ import annotations
@@ -19,15 +24,17 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from creditwatch.analytics.fetch import build_select, empty_table, fetch_arrow
 from creditwatch.analytics.tables import MIRRORS, Mirror
 from creditwatch.store import Store
+from creditwatch.store.types import to_utc
 
 
 @dataclass
@@ -42,9 +49,10 @@ class RefreshStats:
 class LocalCopy:
     """An in-memory DuckDB database mirroring the store's monitoring columns."""
 
-    def __init__(self, store: Store, *, full_check_s: float = 60.0, threads: int | None = None
-                 ) -> None:
+    def __init__(self, store: Store, *, full_check_s: float = 60.0, threads: int | None = None,
+                 since: datetime | None = None) -> None:
         self.store = store
+        self.since = to_utc(since) if since is not None else None
         self.full_check_s = full_check_s
         config: dict[str, str | bool | int | float | list[str]] = (
             {"threads": threads} if threads else {})
@@ -60,10 +68,16 @@ class LocalCopy:
         self._all_rows: dict[str, Select[Any]] = {}
         for mirror in MIRRORS:
             self._create(mirror)
-            base = build_select(store, mirror.columns)
+            base = build_select(store, mirror.columns).where(*self._scope(mirror))
             id_col = mirror.table.c.id
             self._all_rows[mirror.name] = base.order_by(id_col)
             self._new_rows[mirror.name] = base.where(id_col > bindparam("last_id")).order_by(id_col)
+
+    def _scope(self, mirror: Mirror) -> list[ColumnElement[bool]]:
+        """The condition on the rows the copy keeps of ``mirror`` (none: every row)."""
+        if self.since is None or mirror.clock is None:
+            return []
+        return [mirror.table.c[mirror.clock] >= self.since]
 
     def _create(self, mirror: Mirror) -> None:
         self.con.register("_batch", empty_table(mirror.columns))
@@ -137,11 +151,11 @@ class LocalCopy:
         self.last_id[mirror.name] = int(top or 0)
 
     def _consistent(self, mirror: Mirror) -> bool:
-        """The store holds as many rows up to the last id copied as the copy does (fewer:
-        rows were deleted; more: a transaction committed late with lower ids)."""
+        """The store holds as many rows up to the last id copied (within the scope) as the
+        copy does (fewer: rows were deleted; more: a transaction committed late with lower ids)."""
         id_col = mirror.table.c.id
         stmt = select(func.count()).select_from(mirror.table).where(
-            id_col <= self.last_id[mirror.name])
+            id_col <= self.last_id[mirror.name], *self._scope(mirror))
         with self.store.engine.connect() as conn:
             stored = int(conn.execute(stmt).scalar_one())
         local = self.con.execute(f"SELECT count(*) FROM {mirror.name}").fetchall()[0][0]

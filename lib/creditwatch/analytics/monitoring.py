@@ -12,6 +12,8 @@ from creditwatch.windows import Period
 _REPORT_COLUMNS = ("id, created_at, window_start, window_end, model_version, n_reference, "
                    "n_predictions, n_features_analyzed, n_features_drifted, drift_share, "
                    "weighted_drift_score, status, report_path, json_path")
+# FROM clause of the most recently created drift report (the latest verdict).
+LATEST_REPORT = "FROM drift_reports ORDER BY created_at DESC, id DESC LIMIT 1"
 
 
 class MonitoringMixin(AnalyticsBase):
@@ -29,8 +31,7 @@ class MonitoringMixin(AnalyticsBase):
 
     def latest_drift(self) -> dict[str, Any] | None:
         """The most recently created drift report (summary columns), or None."""
-        row = self._row(f"SELECT {_REPORT_COLUMNS} FROM drift_reports "
-                        "ORDER BY created_at DESC, id DESC LIMIT 1")
+        row = self._row(f"SELECT {_REPORT_COLUMNS} {LATEST_REPORT}")
         return row or None
 
     def alerts(self, period: Period = "7d") -> pd.DataFrame:

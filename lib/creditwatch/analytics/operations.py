@@ -2,8 +2,10 @@
 
 Latency is the stored ``total_ms`` (server time from request start to the answer); the
 error rate is rejected or failed requests (``anomalies``) over every scoring request
-(predictions plus anomalies), as the alert check computes it. Percentiles interpolate
-linearly between order statistics (DuckDB ``quantile_cont``, same as numpy's default).
+(predictions plus anomalies). ``kpis`` is the one computation of a window's KPIs: the
+dashboard, the reports and the alert check read them here and judge them with ``health``.
+Percentiles interpolate linearly between order statistics (DuckDB ``quantile_cont``, same
+as numpy's default).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import orjson
 import pandas as pd
 
 from creditwatch.analytics.core import AnalyticsBase, bucket_key, bucket_time, plain, ratio
+from creditwatch.analytics.monitoring import LATEST_REPORT
 from creditwatch.scoring.scorer import APPROVED
 from creditwatch.windows import Period, Window
 
@@ -39,8 +42,7 @@ class OperationsMixin(AnalyticsBase):
             now, before = current[key], previous[key] if previous else None
             delta[key] = now - before if now is not None and before is not None else None
             delta_pct[key] = ratio(delta[key], before)
-        latest = self._row("SELECT status, drift_share, created_at FROM drift_reports "
-                           "ORDER BY created_at DESC, id DESC LIMIT 1")
+        latest = self._row(f"SELECT status, drift_share, created_at {LATEST_REPORT}")
         return {**current, "period": window.label, "start": window.start, "end": window.end,
                 "previous": previous, "delta": delta, "delta_pct": delta_pct,
                 "drift_status": latest.get("status"), "drift_share": latest.get("drift_share"),
@@ -95,6 +97,7 @@ class OperationsMixin(AnalyticsBase):
     def coverage(self) -> dict[str, Any]:
         """What the store holds: counts, first and last prediction, model versions."""
         col = self.time_column
+        self._covered(col, None)
         row = self._row(f"SELECT count(*) AS n_predictions, min({col}) AS first, "
                         f"max({col}) AS last, count(DISTINCT model_version) AS n_models "
                         "FROM predictions")

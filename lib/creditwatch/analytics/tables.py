@@ -6,7 +6,8 @@ applicant segments, extracted from the inputs JSON by the store itself during th
 
 Predictions and anomalies are append-only and copied incrementally by id; drift reports and
 alerts are small and updated in place (a report's HTML path, an alert's delivery), so they
-are copied whole at each refresh.
+are copied whole at each refresh. A copy kept from a given time on (``LocalCopy(since=...)``)
+keeps the predictions and anomalies of that time on, by their ``clock``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Mirror:
     table: Table
     columns: tuple[Column, ...]
     incremental: bool  # by id (append-only) or reloaded whole
+    clock: str | None = None  # the server time a copy kept from a given time on keeps rows by
 
 
 def _col(table: Table, name: str, kind: pa.DataType) -> Column:
@@ -111,8 +113,10 @@ ALERT_COLUMNS = (
 )
 
 MIRRORS = (
-    Mirror("predictions", PREDICTIONS, PREDICTION_COLUMNS, incremental=True),
-    Mirror("anomalies", ANOMALIES, ANOMALY_COLUMNS, incremental=True),
+    Mirror("predictions", PREDICTIONS, PREDICTION_COLUMNS, incremental=True, clock="received_at"),
+    Mirror("anomalies", ANOMALIES, ANOMALY_COLUMNS, incremental=True, clock="occurred_at"),
     Mirror("drift_reports", DRIFT_REPORTS, DRIFT_COLUMNS, incremental=False),
     Mirror("alerts", ALERTS, ALERT_COLUMNS, incremental=False),
 )
+# Columns a copy kept from a given time on answers for only from that time on.
+CLOCKS = frozenset(m.clock for m in MIRRORS if m.clock is not None)

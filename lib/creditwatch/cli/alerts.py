@@ -36,9 +36,9 @@ def check(
     except Exception as exc:  # noqa: BLE001 - exit code 2 tells cron the check itself failed
         err_console.print(f"[bold red]error:[/] alert check failed: {exc}")
         raise typer.Exit(2) from None
-    m = result.metrics
-    console.print(f"window {m.start:%Y-%m-%d %H:%M} → {m.end:%Y-%m-%d %H:%M} UTC: "
-                  f"{m.n_predictions:,} predictions, {m.n_rejected:,} rejected")
+    k = result.kpis
+    console.print(f"window {k['start']:%Y-%m-%d %H:%M} → {k['end']:%Y-%m-%d %H:%M} UTC: "
+                  f"{k['total_predictions']:,} predictions, {k['n_errors']:,} rejected")
     if not (result.fired or result.suppressed):
         console.print("[green]no alert[/]")
         raise typer.Exit(0)

@@ -25,6 +25,14 @@ class DriftStatus(StrEnum):
     INSUFFICIENT_DATA = "INSUFFICIENT_DATA"  # fewer current rows than the minimum, or no column
 
 
+def share_status(share: float, warning_share: float, alert_share: float) -> DriftStatus:
+    """The verdict a drift share earns: OK below ``warning_share``, WARNING from it up to
+    ``alert_share`` (both included), ALERT above (``analytics.health`` judges with it too)."""
+    if share > alert_share:
+        return DriftStatus.ALERT
+    return DriftStatus.WARNING if share >= warning_share else DriftStatus.OK
+
+
 # One row per column; dtype of each (object columns hold str or None).
 FEATURE_COLUMNS: dict[str, str] = {
     "feature": "object", "kind": "object", "test": "object", "statistic": "float64",
@@ -96,10 +104,7 @@ class DriftResult:
         s = self.settings
         if self.n_rows_current < s.min_rows or self.n_features_analyzed == 0:
             return DriftStatus.INSUFFICIENT_DATA
-        share = self.drift_share
-        if share > s.alert_share:
-            return DriftStatus.ALERT
-        return DriftStatus.WARNING if share >= s.warning_share else DriftStatus.OK
+        return share_status(self.drift_share, s.warning_share, s.alert_share)
 
     @property
     def drifted_features(self) -> list[str]:

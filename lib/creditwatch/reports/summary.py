@@ -1,5 +1,6 @@
 """The report's written part: a KPI table with healthy bands, and a summary in sentences,
-both generated from the numbers (nothing in them is written by hand)."""
+both generated from the numbers (nothing in them is written by hand). Every verdict is
+``analytics.health``'s, the one the dashboard shows and the alert check fires on."""
 
 from __future__ import annotations
 
@@ -42,17 +43,18 @@ ROWS: tuple[tuple[str, str, _Fmt], ...] = (
     ("latency_p95_ms", "P95 latency", _ms), ("latency_p99_ms", "P99 latency", _ms),
     ("n_alerts", "Alerts fired", _int),
 )
+# The verdict (``health.judge`` kind) of each judged row.
+JUDGED = {"approval_rate": "approval_rate", "error_rate": "error_rate",
+          "latency_mean_ms": "latency_mean", "latency_p95_ms": "latency_p95"}
 
 
 def kpi_table(kpis: dict[str, Any], settings: Settings) -> pd.DataFrame:
     """One row per KPI: this period, the previous one, the change, and its healthy band."""
-    bands = {"approval_rate": health.approval(kpis["approval_rate"], settings),
-             "error_rate": health.error_rate(kpis["error_rate"], settings),
-             "latency_mean_ms": health.latency(kpis["latency_mean_ms"], settings)}
+    verdicts = health.judge(kpis, settings)
     previous = kpis["previous"] or {}
     rows = []
     for key, label, fmt in ROWS:
-        band = bands.get(key)
+        band = verdicts[JUDGED[key]] if key in JUDGED else None
         rows.append({"KPI": label, "this period": fmt(kpis[key]),
                      "previous period": fmt(previous.get(key)) if previous else "–",
                      "change": _change(kpis["delta"][key], kpis["delta_pct"][key], fmt),
@@ -72,16 +74,15 @@ def summarize(kpis: dict[str, Any], *, latest_drift: dict[str, Any] | None,
                      _int)
     lines = [f"**{period_text}**: {n:,} predictions"
              + (f" ({change} on the previous period)" if kpis["previous"] else "") + "."]
-    verdicts = {"approval rate": (health.approval(kpis["approval_rate"], settings),
-                                  _pct(kpis["approval_rate"])),
-                "error rate": (health.error_rate(kpis["error_rate"], settings),
-                               _pct(kpis["error_rate"])),
-                "mean latency": (health.latency(kpis["latency_mean_ms"], settings),
-                                 _ms(kpis["latency_mean_ms"]))}
+    judged = health.judge(kpis, settings)
+    verdicts = {"approval rate": (judged["approval_rate"], _pct(kpis["approval_rate"])),
+                "error rate": (judged["error_rate"], _pct(kpis["error_rate"])),
+                "mean latency": (judged["latency_mean"], _ms(kpis["latency_mean_ms"])),
+                "P95 latency": (judged["latency_p95"], _ms(kpis["latency_p95_ms"]))}
     lines += [f"- {name.capitalize()} {value}: {v.level} ({v.text})."
               for name, (v, value) in verdicts.items()]
-    lines.append(f"- P95 latency {_ms(kpis['latency_p95_ms'])}, P99 {_ms(kpis['latency_p99_ms'])}.")
-    drift_verdict = health.drift(latest_drift["drift_share"] if latest_drift else None, settings)
+    lines.append(f"- P99 latency {_ms(kpis['latency_p99_ms'])}.")
+    drift_verdict = judged["drift"]
     if latest_drift:
         lines.append(
             f"- Latest drift check ({latest_drift['window_start']:%Y-%m-%d %H:%M} → "
