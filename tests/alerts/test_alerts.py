@@ -177,6 +177,19 @@ def test_a_given_window_is_the_one_checked(tmp_path: Path, store: Store) -> None
     assert "no_traffic" not in [a.kind for a in result.fired]
 
 
+def test_outcome_anomalies_are_not_scoring_errors(tmp_path: Path, store: Store) -> None:
+    """Outcomes naming unknown predictions are anomalies of /outcomes, not failed scoring
+    requests: they leave the error rate alone."""
+    store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=40))
+    unknown = anomalies(30, NOW - timedelta(minutes=30))
+    for row in unknown:
+        row.update(endpoint="/outcomes", kind="unknown_prediction", http_status=404)
+    store.write_anomalies(unknown)
+    result = run_check(store, Settings(paths={"root": tmp_path}), now=NOW)
+    assert result.kpis["n_errors"] == 0 and result.kpis["error_rate"] == 0
+    assert result.fired == []
+
+
 def test_quiet_healthy_window_exits_zero(tmp_path: Path, store: Store) -> None:
     """Fast, mostly approved traffic without errors or drift fires nothing."""
     store.write_predictions(predictions(50, NOW - timedelta(hours=1), latency=5, approved=40))

@@ -80,7 +80,7 @@ def test_alert_messages_quote_the_window() -> None:
 def test_drift_verdict_is_the_drift_engines_status(share: float) -> None:
     """A drift share's verdict is the status the drift engine gives the same share; a report
     with too little data is not judged (and fires nothing), whatever its share."""
-    status = share_status(share, S.drift_warning_share, S.drift_alert_share)
+    status = share_status(share, S.drift.warning_share, S.drift.alert_share)
     level = {DriftStatus.OK: GOOD, DriftStatus.WARNING: WARN, DriftStatus.ALERT: BAD}[status]
     assert health.drift(share, S, status=str(status)).level == level
     insufficient = health.drift(share, S, status="INSUFFICIENT_DATA")

@@ -7,8 +7,8 @@ fires its alert exactly when it is bad, so the alert check, the dashboard's chip
 report's table and its summary say the same thing about the same window. ``judge`` gives
 every verdict of one ``Analytics.kpis`` result, in the alert check's order.
 
-Edges come from the settings: the ``alert_*`` values and ``drift_alert_share`` are where a
-KPI turns bad (and alerts), the ``health_*`` values and ``drift_warning_share`` where it
+Edges come from the settings: the ``alerts.*`` values and ``drift.alert_share`` are where a
+KPI turns bad (and alerts), the ``health.*`` values and ``drift.warning_share`` where it
 leaves its usual band. A drift share is banded by the drift engine's own rule
 (``drift.result.share_status``), so a report's status and its verdict cannot disagree.
 """

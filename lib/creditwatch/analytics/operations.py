@@ -1,8 +1,8 @@
 """Operational aggregates: KPIs, volume, latency, HTTP statuses, slow requests, anomalies.
 
 Latency is the stored ``total_ms`` (server time from request start to the answer); the
-error rate is rejected or failed requests (``anomalies``) over every scoring request
-(predictions plus anomalies). ``kpis`` is the one computation of a window's KPIs: the
+error rate is rejected or failed scoring requests (``anomalies`` of /predict and
+/predict-batch) over every scoring request (predictions plus those anomalies). ``kpis`` is the one computation of a window's KPIs: the
 dashboard, the reports and the alert check read them here and judge them with ``health``.
 Percentiles interpolate linearly between order statistics (DuckDB ``quantile_cont``, same
 as numpy's default).
@@ -21,6 +21,10 @@ from creditwatch.scoring.scorer import APPROVED
 from creditwatch.windows import Period, Window
 
 STAGES = ("preprocessing_ms", "inference_ms", "total_ms")
+# The rejected scoring requests: the error rate, volume and status counts are about scoring
+# (an outcome naming an unknown prediction is an anomaly too, but not a failed request).
+SCORING_ANOMALIES = ("(SELECT * FROM anomalies WHERE endpoint IN ('/predict', "
+                     "'/predict-batch')) AS anomalies")
 KPI_KEYS = ("total_predictions", "approved", "refused", "approval_rate", "n_errors",
             "error_rate", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms",
             "latency_p99_ms", "mean_probability", "mean_data_quality", "n_alerts")
@@ -67,7 +71,7 @@ class OperationsMixin(AnalyticsBase):
             FROM (SELECT {k} AS k, decision, total_ms, probability, data_quality_score
                   FROM predictions WHERE {scope}) GROUP BY k""", params)
         counts: dict[str, dict[int, int]] = {}
-        for name, table, column in (("n_errors", "anomalies", "occurred_at"),
+        for name, table, column in (("n_errors", SCORING_ANOMALIES, "occurred_at"),
                                     ("n_alerts", "alerts", "fired_at")):
             p: dict[str, Any] = {}
             k, scope = which(column, p)
@@ -124,7 +128,7 @@ class OperationsMixin(AnalyticsBase):
                               count(*) FILTER (WHERE decision = $approved) AS n_approved
                        FROM predictions WHERE {where} GROUP BY 1),
                  a AS (SELECT {key_a} AS k, count(*) AS n_errors
-                       FROM anomalies WHERE {where_a} GROUP BY 1),
+                       FROM {SCORING_ANOMALIES} WHERE {where_a} GROUP BY 1),
                  b AS (SELECT unnest(range(min(k), max(k) + 1)) AS k
                        FROM (SELECT k FROM p UNION ALL SELECT k FROM a))
             SELECT {bucket_time("b.k", unit)} AS bucket, coalesce(p.n_predictions, 0) AS n_predictions,
@@ -203,7 +207,7 @@ class OperationsMixin(AnalyticsBase):
             SELECT http_status, (http_status // 100)::VARCHAR || 'xx' AS status_class,
                    count(*) AS count
             FROM (SELECT http_status FROM predictions WHERE {where}
-                  UNION ALL SELECT http_status FROM anomalies WHERE {where_a})
+                  UNION ALL SELECT http_status FROM {SCORING_ANOMALIES} WHERE {where_a})
             GROUP BY 1 ORDER BY 1""", params)
 
     def anomaly_kinds(self, period: Period = "24h") -> pd.DataFrame:
