@@ -1,4 +1,5 @@
-"""The package map: nothing in lib/creditwatch imports in a circle."""
+"""The package map: nothing in lib/creditwatch imports in a circle, neither modules nor the
+first-level packages (schema, features, api, ...) they belong to."""
 
 from __future__ import annotations
 
@@ -73,6 +74,22 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph lifted to first-level packages (``creditwatch.schema.rows`` is
+    ``schema``; a top-level module such as ``creditwatch.config`` is its own package)."""
+
+    def package(module: str) -> str:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 else parts[0]
+
+    lifted: dict[str, set[str]] = defaultdict(set)
+    for source, targets in graph.items():
+        for target in targets:
+            if package(source) != package(target):
+                lifted[package(source)].add(package(target))
+    return lifted
+
+
 def test_no_module_imports_in_a_circle() -> None:
     """No chain of imports between creditwatch modules leads back to where it started."""
     assert cycles(import_graph()) == []
@@ -81,3 +98,21 @@ def test_no_module_imports_in_a_circle() -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     """The checker itself reports a two-module loop (so the test above can fail)."""
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
+
+
+def test_no_package_imports_in_a_circle() -> None:
+    """No chain of imports between creditwatch's first-level packages leads back to the
+    package it started from (schema depends on nothing but itself and the libraries)."""
+    packages = package_graph(import_graph())
+    assert cycles(packages) == []
+    assert packages["schema"] == set()
+    assert {"schema", "features"} <= packages["scoring"]
+
+
+def test_the_package_graph_sees_a_cycle_between_sibling_modules() -> None:
+    """Two packages whose different modules import each other are a package cycle even when
+    no module cycle exists (so the test above can fail)."""
+    graph = {"creditwatch.a.x": {"creditwatch.b.y"}, "creditwatch.b.z": {"creditwatch.a.w"},
+             "creditwatch.c": {"creditwatch.a.x"}}
+    assert cycles(graph) == []
+    assert cycles(package_graph(graph)) == [["a", "b"]]

@@ -125,6 +125,16 @@ def test_closed_category_violations_are_named(inproc_api: InProcessApi,
     assert "XNA" in messages["CODE_GENDER"]
 
 
+def test_xna_is_refused_where_a_closed_set_lacks_it(inproc_api: InProcessApi,
+                                                   good: dict[str, Any]) -> None:
+    """"XNA" in a closed set that does not list it (FLAG_OWN_CAR, NAME_CONTRACT_TYPE) is an
+    unknown category, as the published schema says; CODE_GENDER lists it and takes it."""
+    bad = good | {"FLAG_OWN_CAR": "XNA", "NAME_CONTRACT_TYPE": "XNA", "CODE_GENDER": "XNA"}
+    body = _rejected(inproc_api, inproc_api.client.post("/predict", json=bad), 422, "validation")
+    assert _fields(body["detail"]) == {("FLAG_OWN_CAR", "unknown_category"),
+                                       ("NAME_CONTRACT_TYPE", "unknown_category")}
+
+
 def test_required_fields_are_named(inproc_api: InProcessApi) -> None:
     """An empty application names the three required fields; null counts as absent."""
     body = _rejected(inproc_api, inproc_api.client.post("/predict", json={"AMT_CREDIT": None}),

@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from creditwatch.schema.jsonschema import application_schema
+
 from tests.plugins.api_server import InProcessApi, InProcessApiFactory
 
 pytestmark = pytest.mark.slow
@@ -57,6 +59,19 @@ def test_the_schema_publishes_every_operation(api_schema: schemathesis.BaseSchem
     covers all of them."""
     published = {(op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations()}
     assert published == set(OPERATIONS)
+
+
+def test_the_published_request_bodies_are_the_rule_kernels(fuzzed: InProcessApi) -> None:
+    """The served document's /predict body and /predict-batch items are the JSON Schema
+    generated from the rule kernel, unchanged by FastAPI (whose OpenAPI model turns every
+    bound into a float: a bound that is not exact in float64 would change here)."""
+    paths = fuzzed.client.get("/openapi.json").json()["paths"]
+
+    def body(path: str) -> Any:
+        return paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+    assert body("/predict") == application_schema()
+    assert body("/predict-batch")["properties"]["applications"]["items"] == application_schema()
 
 
 # Negative cases need something to break: the GET operations take no parameters.

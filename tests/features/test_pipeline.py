@@ -76,6 +76,28 @@ def test_xna_is_missing_and_unknown_category_is_counted() -> None:
     assert enc.unknown.sum() == 1
 
 
+def test_xna_outside_a_closed_set_is_an_unknown_level_on_both_paths() -> None:
+    """'XNA' where a closed set does not list it (FLAG_OWN_CAR) is an unknown level, not a
+    missing value, for dicts and DataFrames alike; where the set lists it (CODE_GENDER) or
+    the set is open (NAME_TYPE_SUITE), it stays a missing value."""
+    row = {**PENSIONER, "FLAG_OWN_CAR": "XNA", "CODE_GENDER": "XNA", "NAME_TYPE_SUITE": "XNA"}
+    pipe = FeaturePipeline()
+    for enc in (pipe.encode(row), pipe.encode(pd.DataFrame([row]))):
+        unknown = {schema.FIELD_NAMES[i] for i in np.flatnonzero(enc.unknown[0])}
+        assert unknown == {"FLAG_OWN_CAR"}
+        assert np.isnan(enc.values[0, [IDX["FLAG_OWN_CAR"], IDX["CODE_GENDER"],
+                                       IDX["NAME_TYPE_SUITE"]]]).all()
+
+
+def test_training_levels_never_extend_a_closed_set() -> None:
+    """A training frame's extra level of a closed set (CODE_GENDER "U") is not added to the
+    mapping: a closed set's codes are exactly the levels validation accepts."""
+    frame = pd.DataFrame({"CODE_GENDER": ["F", "U"], "NAME_TYPE_SUITE": ["Family", "Neighbour"]})
+    maps = fit_category_maps(frame)
+    assert maps["CODE_GENDER"] == ["F", "M"]
+    assert maps["NAME_TYPE_SUITE"][-1] == "Neighbour"
+
+
 def test_nan_and_infinity_numbers_are_missing_and_flagged() -> None:
     """A float NaN is a missing value; Infinity or a non-number string is flagged as unknown."""
     enc = FeaturePipeline().encode({"EXT_SOURCE_1": float("inf"), "EXT_SOURCE_2": float("nan"),

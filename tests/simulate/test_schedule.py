@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from creditwatch import schema
-from creditwatch.schema.rows import APPLICATION_TIME
+from creditwatch.schema import APPLICATION_TIME
 from creditwatch.simulate import Schedule
 from creditwatch.simulate.payloads import CORRUPTIONS, batch_rows, corrupt
 from creditwatch.simulate.schedule import ScheduleError

@@ -12,9 +12,10 @@ from creditwatch.schema import (
     FIELDS,
     ID_COLUMN,
     TARGET_COLUMN,
+    TRUE_PD_COLUMN,
     XNA,
 )
-from creditwatch.schema.frames import TRUE_PD_COLUMN, validate_frame
+from creditwatch.schema.frames import validate_frame
 from creditwatch.synthetic import generate, risk_logit, true_pd
 
 BUILDING = [f.name for f in FIELDS if f.group == "building"]

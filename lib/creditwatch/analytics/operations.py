@@ -2,8 +2,9 @@
 
 Latency is the stored ``total_ms`` (server time from request start to the answer); the
 error rate is rejected or failed scoring requests (``anomalies`` of /predict and
-/predict-batch) over every scoring request (predictions plus those anomalies). ``kpis`` is the one computation of a window's KPIs: the
-dashboard, the reports and the alert check read them here and judge them with ``health``.
+/predict-batch) over every scoring request (predictions plus those anomalies). ``kpis``
+is the one computation of a window's KPIs: the dashboard, the reports and the alert check
+read them here and judge them with ``health``.
 Percentiles interpolate linearly between order statistics (DuckDB ``quantile_cont``, same
 as numpy's default).
 """

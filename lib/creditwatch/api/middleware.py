@@ -19,8 +19,8 @@ from creditwatch.api.ids import new_id
 from creditwatch.api.metrics import ApiMetrics
 
 log = structlog.get_logger("creditwatch.api")
-MAX_CLIENT_ID = 40
-_VALID_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{MAX_CLIENT_ID}}}$")
+MAX_REQUEST_ID_LENGTH = 40
+_VALID_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{MAX_REQUEST_ID_LENGTH}}}$")
 _ENDPOINTS = {"/predict", "/predict-batch", "/outcomes", "/health", "/model", "/metrics"}
 
 

@@ -1,7 +1,8 @@
-"""The request and response schemas, generated from the application schema.
+"""The request and response schemas; requests from the rule kernel's JSON Schema.
 
 Requests are not parsed into pydantic models (that would cost a Python object per field per
-row); their JSON Schema is still published so clients and schemathesis see the contract.
+row); their JSON Schema (``creditwatch.schema.jsonschema``) is still published so clients and
+schemathesis see the contract.
 """
 
 from __future__ import annotations
@@ -10,47 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from creditwatch import schema
-from creditwatch.schema.rows import APPLICATION_TIME, MAX_CLIENT_ID, YEARS
-
-
-def _field_schema(f: schema.Field) -> dict[str, Any]:
-    out: dict[str, Any]
-    if f.dtype == "str":
-        out = {"type": "string"}
-        if f.closed:
-            out["enum"] = list(f.categories or ())
-    else:
-        out = {"type": "integer" if f.dtype == "int" else "number"}
-        if f.categories is not None and f.dtype == "int":
-            out["enum"] = list(f.categories)
-        elif f.valid is not None:
-            out["minimum"], out["maximum"] = f.valid
-            if f.sentinel is not None:  # the sentinel lies outside the valid bounds on purpose
-                out = {"anyOf": [out, {"const": int(f.sentinel)}]}
-    if f.description:
-        out["description"] = f.description
-    return {"anyOf": [out, {"type": "null"}]} if not f.required else out
-
-
-def application_schema() -> dict[str, Any]:
-    properties = {f.name: _field_schema(f) for f in schema.FIELDS}
-    properties[schema.ID_COLUMN] = {"type": "integer", "minimum": 0, "maximum": MAX_CLIENT_ID,
-                                    "description": "Client id (SK_ID_CURR), optional"}
-    properties[APPLICATION_TIME] = {
-        "type": "string", "format": "date-time",
-        # JSON Schema cannot bound a date-time; the year can be, as text
-        "pattern": "^(199[0-9]|20[0-9]{2})-",
-        "description": f"The application's own time (UTC if no offset), years "
-                       f"{YEARS[0]}-{YEARS[1]}; drift windows use it",
-    }
-    return {
-        "type": "object",
-        "title": "Application",
-        "properties": properties,
-        "required": list(schema.REQUIRED_FIELDS),
-        "additionalProperties": False,
-    }
+from creditwatch.schema.jsonschema import application_schema
 
 
 def request_body(batch: bool, max_items: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from creditwatch.api.errors import ApiError
+from creditwatch.features import Encoded
 from creditwatch.schema.rows import Validated, validate
 from creditwatch.scoring.scorer import APPROVED, REFUSED
 from creditwatch.store.records import excerpt
@@ -93,7 +94,7 @@ def score_singles(state: ApiState,
     return outcomes
 
 
-def _score(state: ApiState, rows: list[Any], validated: Validated, ids: list[str],
+def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids: list[str],
            starts: list[float], *, endpoint: str, share: int,
            since: float) -> list[dict[str, Any]]:
     """Score validated ``rows`` and spool their records in one write. Each row's total time

@@ -1,10 +1,11 @@
 """Encode raw applications into a float matrix in schema order.
 
 Categorical string fields become integer codes from a stable mapping (stored in the model
-bundle); 'XNA' and missing values become NaN; a value outside the mapping of an *open*
-category (a new ORGANIZATION_TYPE, say) also becomes NaN and is counted, never an error,
-because new categories are drift to watch. Numeric fields are cast to float; values that
-cannot be read as numbers become NaN and are reported as invalid.
+bundle); missing values and 'XNA' (where the schema's rules make it a missing value) become
+NaN; a value outside the mapping of an *open* category (a new ORGANIZATION_TYPE, say) also
+becomes NaN and is counted, never an error, because new categories are drift to watch.
+Numeric fields are cast to float; values that cannot be read as numbers become NaN and are
+reported as invalid.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from creditwatch import schema
+from creditwatch.schema.rules import FIELD_RULES
 
 CategoryMaps = dict[str, list[str]]
 _NAMES = schema.FIELD_NAMES
@@ -26,6 +28,8 @@ _NUMBERS = (int, float, np.integer, np.floating)
 _BOOLS = (bool, np.bool_)
 _STRING_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype == "str"]
 _NUMERIC_IDX = [i for i, f in enumerate(schema.FIELDS) if f.dtype != "str"]
+# "XNA" is a missing value, except in a closed set that does not list it: an unknown level there
+_XNA_MISSING = [r.xna_missing for r in FIELD_RULES]
 
 
 _PLAIN = frozenset({float, int, type(None)})
@@ -93,7 +97,8 @@ class Encoder:
         for i in _STRING_IDX:
             levels = self.category_maps.get(_NAMES[i], [])
             lookup = {level: float(code) for code, level in enumerate(levels)}
-            lookup[schema.XNA] = math.nan
+            if _XNA_MISSING[i]:
+                lookup[schema.XNA] = math.nan
             self._lookups[i] = lookup
             self._string_lookups.append((i, lookup))
             self._indexes[i] = pd.Index(levels, dtype=object)
@@ -140,7 +145,8 @@ class Encoder:
 
     def _code_categories(self, values: list[Any], r: int, unknown_at: list[tuple[int, int]],
                          wrong_at: list[tuple[int, int]]) -> None:
-        """Replace each category string of a row by its code (NaN for XNA, None when unknown)."""
+        """Replace each category string of a row by its code (NaN for a missing XNA, None when
+        unknown)."""
         for i, lookup in self._string_lookups:
             value = values[i]
             if value is None or value is _NAN:  # _NAN: the key was absent
@@ -181,9 +187,10 @@ class Encoder:
                 known = codes >= 0
                 out[known, i] = codes[known]
                 if not known.all():
-                    # given but not known: an unknown level (XNA is a known "missing" marker)
+                    # given but not known: an unknown level (XNA may be a "missing" marker)
                     rest = raw[~known]
-                    unknown[~known, i] = ~pd.isna(rest) & (rest != schema.XNA)
+                    given = ~pd.isna(rest)
+                    unknown[~known, i] = given & (rest != schema.XNA) if _XNA_MISSING[i] else given
             elif _is_number(dtypes[name]):
                 fast.append(i)
             else:
@@ -219,14 +226,15 @@ class Encoder:
 
 
 def fit_category_maps(frame: pd.DataFrame) -> CategoryMaps:
-    """The schema's levels, plus any level a training file holds that the schema lacks.
+    """The schema's levels, plus any level a training file holds that an open set lacks (a
+    closed set stays closed: its levels are exactly what validation accepts).
 
     Levels are kept in schema order first, then extra levels sorted, so the mapping is
     stable for the same data and never depends on row order.
     """
     maps = default_category_maps()
     for name, levels in maps.items():
-        if name not in frame.columns:
+        if name not in frame.columns or schema.FIELD_BY_NAME[name].closed:
             continue
         seen = set(frame[name].dropna().astype(str).unique()) - {schema.XNA}
         extra = sorted(seen - set(levels))

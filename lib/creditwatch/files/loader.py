@@ -24,13 +24,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from creditwatch.errors import DataFileError, DataValidationError
-from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN
-from creditwatch.schema.frames import (
-    EXTRA_COLUMNS,
-    TRUE_PD_COLUMN,
-    ValidationReport,
-    validate_frame,
-)
+from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN, TRUE_PD_COLUMN
+from creditwatch.schema.frames import EXTRA_COLUMNS, ValidationReport, validate_frame
 
 _CSV = (".csv", ".csv.gz")
 _PARQUET = (".parquet", ".pq")

@@ -28,8 +28,7 @@ import pandas as pd
 from creditwatch.errors import DataFileError
 from creditwatch.files.loader import read_header, read_table
 from creditwatch.outcomes.items import MAX_PREDICTION_ID, MAX_REQUEST_ID
-from creditwatch.schema import ID_COLUMN, TARGET_COLUMN
-from creditwatch.schema.rows import MAX_CLIENT_ID
+from creditwatch.schema import ID_COLUMN, TARGET_COLUMN, rules
 from creditwatch.store.outcomes import OUTCOME_KEYS, OutcomeRecord
 
 VALUE_COLUMNS = (TARGET_COLUMN, "defaulted")
@@ -69,17 +68,21 @@ def _digest(path: Path) -> str:
 
 
 def _keys(values: pd.Series, key: str) -> tuple[list[Any], np.ndarray]:
-    """The key values and a mask of the valid ones."""
+    """The key values and a mask of the valid ones (ids checked by the schema's rule, on
+    integers when the column is integer: 2**62 + 1 is exact there, not as a float)."""
     if key == "request_id":
         text = values.astype("string")
         lengths = text.str.len()
-        ok = (lengths > 0) & (lengths <= MAX_REQUEST_ID)
-        return text.fillna("").tolist(), ok.fillna(False).to_numpy(dtype=bool)
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    lower, upper = (0, MAX_CLIENT_ID) if key == ID_COLUMN else (1, MAX_PREDICTION_ID)
-    with np.errstate(invalid="ignore"):
-        ok = (numbers == np.floor(numbers)) & (numbers >= lower) & (numbers <= upper)
-    return [int(v) if good else None for v, good in zip(numbers, ok, strict=True)], ok
+        valid = ((lengths > 0) & (lengths <= MAX_REQUEST_ID)).fillna(False)
+        return text.fillna("").tolist(), valid.to_numpy(dtype=bool)
+    numbers = pd.to_numeric(values, errors="coerce")
+    raw = numbers.to_numpy() if numbers.dtype.kind in "iu" else numbers.to_numpy(dtype=float)
+    if key == ID_COLUMN:
+        ok = ~rules.client_id_violations(raw)
+    else:
+        with np.errstate(invalid="ignore"):
+            ok = (np.remainder(raw, 1) == 0) & (raw >= 1) & (raw <= MAX_PREDICTION_ID)
+    return [int(v) if good else None for v, good in zip(raw, ok, strict=True)], ok
 
 
 def read_outcome_file(path: str | Path, *, source: str, received_at: datetime,

@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from creditwatch.schema import ID_COLUMN
-from creditwatch.schema.rows import MAX_CLIENT_ID
-from creditwatch.schema.rows import _parse_time as parse_time
+from creditwatch.schema import ID_COLUMN, rules
 from creditwatch.store.outcomes import INVALID, OUTCOME_KEYS, OutcomeRecord
 from creditwatch.store.records import json_text
+from creditwatch.windows import parse_time
 
 MAX_REQUEST_ID = 64  # the store's request_id column
 MAX_PREDICTION_ID = 2**63 - 1
@@ -39,11 +38,15 @@ def check_key(key: str, value: Any) -> str | int:
         if not isinstance(value, str) or not 0 < len(value) <= MAX_REQUEST_ID:
             raise ValueError(f"request_id must be a string of 1 to {MAX_REQUEST_ID} characters")
         return value
+    if key == ID_COLUMN:
+        try:
+            return rules.client_id(value)  # the schema's SK_ID_CURR rule
+        except ValueError as exc:
+            raise ValueError(f"{key} {exc}") from None
     if type(value) is float and value.is_integer():
         value = int(value)
-    lower, upper = (0, MAX_CLIENT_ID) if key == ID_COLUMN else (1, MAX_PREDICTION_ID)
-    if type(value) is not int or not lower <= value <= upper:
-        raise ValueError(f"{key} must be an integer in [{lower}, {upper}]")
+    if type(value) is not int or not 1 <= value <= MAX_PREDICTION_ID:
+        raise ValueError(f"{key} must be an integer in [1, {MAX_PREDICTION_ID}]")
     return value
 
 
@@ -62,10 +65,13 @@ def parse_item(item: Any, *, event_id: str, source: str,
     if "defaulted" not in item:
         raise ValueError("defaulted is required")
     defaulted = check_defaulted(item["defaulted"])
-    if item.get("observed_at") is None:
+    observed = item.get("observed_at")
+    if observed is None:
         raise ValueError("observed_at is required (ISO 8601 date-time)")
+    if not isinstance(observed, str):
+        raise ValueError("observed_at must be an ISO 8601 date-time string")
     return {"event_id": event_id, "key": keys[0], "value": value, "defaulted": defaulted,
-            "observed_at": parse_time(item["observed_at"]), "received_at": received_at,
+            "observed_at": parse_time(observed), "received_at": received_at,
             "source": source}
 
 

@@ -24,6 +24,8 @@ DType = Literal["int", "float", "str"]
 
 ID_COLUMN = "SK_ID_CURR"
 TARGET_COLUMN = "TARGET"
+TRUE_PD_COLUMN = "TRUE_PD"  # synthetic files: the generator's true default probability
+APPLICATION_TIME = "application_time"  # API requests: the application's own time
 DAYS_EMPLOYED_SENTINEL = 365243  # "not employed" (pensioners, unemployed): about 1000 years
 XNA = "XNA"  # Home Credit's "not available" category value
 _MAX_DAYS = -43830  # 120 years, as a negative day offset

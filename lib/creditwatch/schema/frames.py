@@ -1,10 +1,15 @@
-"""Validation of an application frame against the schema, as one ``ValidationReport``.
+"""Validation of an application frame (a file) against the rule kernel, as one report.
 
-Errors (the file cannot be trusted): a schema column missing; a value outside a field's
-``valid`` bounds, not an integer in an integer field, outside a closed category set, or
-missing in a required field; a TARGET other than 0/1; a TRUE_PD outside [0, 1]. Everything
-else is counted, never an error: values outside ``typical`` (real outliers), the DAYS_EMPLOYED
-sentinel, "XNA" values, unknown levels of open category sets, duplicate ids.
+Errors (the file cannot be trusted): a schema column missing; a value breaking a rule of
+``creditwatch.schema.rules`` (outside the valid bounds, not an integer in an integer field,
+outside a closed category set, missing in a required field); an id that is missing or not
+an SK_ID_CURR (in a file, an id column identifies every row); a TARGET other than 0/1; a
+TRUE_PD outside [0, 1]. Everything else is counted, never an error: values outside
+``typical`` (real outliers), the DAYS_EMPLOYED sentinel, "XNA" values, unknown levels of
+open category sets, duplicate ids, unknown columns (left out by the loader).
+
+A file has no JSON types: text that reads as a number is a number, anything in a text field
+is text.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from creditwatch.schema import FIELDS, ID_COLUMN, TARGET_COLUMN, XNA, Field
+from creditwatch.schema import rules
+from creditwatch.schema.fields import FIELDS, ID_COLUMN, TARGET_COLUMN, TRUE_PD_COLUMN, XNA
+from creditwatch.schema.rules import FIELD_RULES, FieldRule
 
-TRUE_PD_COLUMN = "TRUE_PD"
 EXTRA_COLUMNS = (TRUE_PD_COLUMN,)  # known non-schema columns a loader keeps
 _EXAMPLES = 5
 
@@ -87,49 +93,77 @@ def _add_invalid(report: ValidationReport, name: str, values: pd.Series, mask: n
         report.invalid[name] = InvalidValues(count, reason, items)
 
 
-def _check_numeric(report: ValidationReport, f: Field, s: pd.Series) -> None:
-    x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+def _numbers(s: pd.Series) -> np.ndarray:
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _set_text(levels: tuple[str | int, ...]) -> str:
+    return f"not in {{{', '.join(str(c) for c in levels)}}}"
+
+
+def _check_numeric(report: ValidationReport, i: int, s: pd.Series) -> None:
+    r = FIELD_RULES[i]
+    x = _numbers(s)
     present = ~np.isnan(x)
-    _add_invalid(report, f.name, s, s.notna().to_numpy() & ~present, "not numbers")
-    sentinel = present & (x == f.sentinel) if f.sentinel is not None else np.zeros_like(present)
-    if f.sentinel is not None:
-        report.sentinel_count += int(sentinel.sum())
-    regular = present & ~sentinel
-    if f.categories is not None:  # integer-coded categories: flags and region ratings
-        allowed = np.array(f.categories, dtype=np.float64)
-        _add_invalid(report, f.name, s, regular & ~np.isin(x, allowed),
-                     f"not in {{{', '.join(str(c) for c in f.categories)}}}")
-        return
-    assert f.valid is not None and f.typical is not None
-    low, high = f.valid
-    with np.errstate(invalid="ignore"):
-        outside = regular & ((x < low) | (x > high))
-        _add_invalid(report, f.name, s, outside, f"outside the valid range [{low:g}, {high:g}]")
-        if f.dtype == "int":
-            _add_invalid(report, f.name, s, regular & ~outside & (x != np.round(x)),
-                         "not integers")
-        t_low, t_high = f.typical
-        atypical = int((regular & ~outside & ((x < t_low) | (x > t_high))).sum())
-    if atypical:
-        report.out_of_typical[f.name] = atypical
+    _add_invalid(report, r.name, s, s.notna().to_numpy() & ~present, "not numbers")
+    sentinel = x == r.sentinel  # never true without a sentinel (NaN)
+    report.sentinel_count += int(sentinel.sum())
+    with np.errstate(invalid="ignore"):  # infinities: outside the bounds, never non-integers
+        outside, not_int = rules.numeric_violations(x, r.low, r.high, r.sentinel, r.integer)
+        if r.number_set:
+            outside |= rules.outside_set(x, rules.NUMBER_SETS[i])
+    outside &= ~not_int
+    if r.levels is not None:  # integer-coded categories: flags and region ratings
+        _add_invalid(report, r.name, s, outside, _set_text(r.levels))
+    else:
+        _add_invalid(report, r.name, s, outside, f"outside the valid range [{r.low:g}, {r.high:g}]")
+    _add_invalid(report, r.name, s, not_int, "not integers")
+    typical = r.field.typical
+    if typical is not None and r.levels is None:
+        valid = present & ~sentinel & ~outside & ~not_int
+        with np.errstate(invalid="ignore"):
+            atypical = int((valid & ((x < typical[0]) | (x > typical[1]))).sum())
+        if atypical:
+            report.out_of_typical[r.name] = atypical
 
 
-def _check_text(report: ValidationReport, f: Field, s: pd.Series) -> None:
+def _check_text(report: ValidationReport, r: FieldRule, s: pd.Series) -> None:
     present = s.notna().to_numpy()
     text = s[present].astype(str)
-    xna = int((text == XNA).sum())
-    if xna:
-        report.xna_counts[f.name] = xna
-    assert f.categories is not None
-    known = text.isin([str(c) for c in f.categories]).to_numpy()
-    if f.closed:
+    xna = (text == XNA).to_numpy()
+    if xna.any():
+        report.xna_counts[r.name] = int(xna.sum())
+    levels = r.levels if r.levels is not None else r.field.categories or ()
+    known = text.isin([str(c) for c in levels]).to_numpy()
+    if r.xna_missing:
+        known |= xna
+    if r.levels is not None:
         mask = np.zeros(len(s), dtype=bool)
         mask[np.flatnonzero(present)[~known]] = True
-        _add_invalid(report, f.name, s, mask,
-                     f"not in {{{', '.join(str(c) for c in f.categories)}}}")
+        _add_invalid(report, r.name, s, mask, _set_text(r.levels))
     elif not known.all():
-        report.unknown_categories[f.name] = {
+        report.unknown_categories[r.name] = {
             str(k): int(v) for k, v in text[~known].value_counts().items()}
+
+
+def _check_labels(report: ValidationReport, frame: pd.DataFrame, columns: set[str]) -> None:
+    """The id, TARGET and TRUE_PD columns, when present: every row needs a valid value."""
+    low, high = rules.TRUE_PD_BOUNDS
+    if TARGET_COLUMN in columns:
+        x = _numbers(frame[TARGET_COLUMN])
+        _add_invalid(report, TARGET_COLUMN, frame[TARGET_COLUMN], ~np.isin(x, rules.TARGET_VALUES),
+                     f"not {' or '.join(map(str, rules.TARGET_VALUES))}")
+    if TRUE_PD_COLUMN in columns:
+        x = _numbers(frame[TRUE_PD_COLUMN])
+        bad = ~((x >= low) & (x <= high))  # NaN too
+        _add_invalid(report, TRUE_PD_COLUMN, frame[TRUE_PD_COLUMN], bad, f"outside [{low:g}, {high:g}]")
+    if ID_COLUMN in columns:
+        ids = pd.to_numeric(frame[ID_COLUMN], errors="coerce")
+        # integer ids stay integers, compared exactly (a float cannot tell 2**62 + 1 from 2**62)
+        exact = isinstance(ids.dtype, np.dtype) and ids.dtype.kind in "iu"
+        x = ids.to_numpy() if exact else ids.to_numpy(dtype=np.float64, na_value=np.nan)
+        _add_invalid(report, ID_COLUMN, frame[ID_COLUMN], rules.client_id_violations(x),
+                     f"not {rules.CLIENT_ID_RULE}")
 
 
 def validate_frame(frame: pd.DataFrame, report: ValidationReport | None = None) -> ValidationReport:
@@ -140,37 +174,22 @@ def validate_frame(frame: pd.DataFrame, report: ValidationReport | None = None) 
     report.has_id = ID_COLUMN in columns
     report.has_target = TARGET_COLUMN in columns
     report.has_true_pd = TRUE_PD_COLUMN in columns
-    known = {f.name for f in FIELDS} | {ID_COLUMN, TARGET_COLUMN, *EXTRA_COLUMNS}
     report.missing_columns = [f.name for f in FIELDS if f.name not in columns]
-    report.unknown_columns = [str(c) for c in frame.columns if c not in known]
-    for f in FIELDS:
-        if f.name not in columns:
+    report.unknown_columns = [str(c) for c in frame.columns if c not in rules.FILE_COLUMNS]
+    for i, r in enumerate(FIELD_RULES):
+        if r.name not in columns:
             continue
-        s = frame[f.name]
+        s = frame[r.name]
         missing = int(s.isna().sum())
         if missing:
-            report.missing_counts[f.name] = missing
-            if f.required:
-                _add_invalid(report, f.name, s, s.isna().to_numpy(), "missing in a required field")
-        if f.dtype == "str":
-            _check_text(report, f, s)
+            report.missing_counts[r.name] = missing
+            if r.field.required:
+                _add_invalid(report, r.name, s, s.isna().to_numpy(), "missing in a required field")
+        if r.field.dtype == "str":
+            _check_text(report, r, s)
         else:
-            _check_numeric(report, f, s)
-    for name, allowed, reason in ((TARGET_COLUMN, None, "not 0 or 1"),
-                                  (TRUE_PD_COLUMN, (0.0, 1.0), "outside [0, 1]"),
-                                  (ID_COLUMN, (0.0, float(2**62)), "not a positive integer")):
-        if name not in columns:
-            continue
-        x = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64,
-                                                                 na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            if allowed is None:
-                bad = ~np.isin(x, (0.0, 1.0))
-            else:
-                bad = np.isnan(x) | (x < allowed[0]) | (x > allowed[1])
-            if name == ID_COLUMN:
-                bad |= ~np.isnan(x) & (x != np.round(x))
-        _add_invalid(report, name, frame[name], bad, reason)
+            _check_numeric(report, i, s)
+    _check_labels(report, frame, columns)
     if report.has_id:
         report.duplicate_ids = int(frame[ID_COLUMN].duplicated().sum())
     return report

@@ -1,11 +1,18 @@
-"""Validate raw applications against the schema, column-wise, without a Python object per field.
+"""Validate raw JSON applications (the API) against the rule kernel, without a Python object
+per field.
 
-Rows are encoded once (the same :class:`~creditwatch.features.Encoder` the Scorer uses) and the
-checks run as numpy masks over the whole batch: wrong JSON types, values outside the schema's
-*valid* bounds (the DAYS_EMPLOYED sentinel allowed), non-integers in integer fields, values
-outside closed category sets, unknown keys and missing required fields. Values outside an open
-category set are not errors: they are scored as missing and flagged, since new categories are
-drift to watch. What passes is ready to score: the Scorer reuses the encoded matrix.
+Rows are encoded once (by the encoder the caller hands in: the Scorer's own
+:class:`~creditwatch.features.Encoder`) and the kernel's checks run as numpy masks over the
+whole batch: wrong JSON types, values outside the *valid* bounds (the DAYS_EMPLOYED sentinel
+allowed), non-integers in integer fields, values outside closed category sets, unknown keys
+and missing required fields. Values outside an open category set are not errors: they are
+scored as missing and flagged, since new categories are drift to watch. What passes is ready
+to score: the Scorer reuses the encoded matrix.
+
+Text sets are checked through the encoding: the encoder's maps hold exactly a closed set's
+levels (training never extends a closed set) and it maps "XNA" to a missing value only
+where the kernel says so, otherwise to an unknown level. The encoder is typed structurally
+(:class:`RowEncoder`), so this package needs nothing from ``creditwatch.features``.
 """
 
 from __future__ import annotations
@@ -13,41 +20,41 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
-from creditwatch import schema
-from creditwatch.features import Encoded, Encoder
-from creditwatch.windows import parse_time
-
-APPLICATION_TIME = "application_time"
-EXTRA_KEYS = frozenset({schema.ID_COLUMN, APPLICATION_TIME})
-ALLOWED_KEYS = frozenset(schema.FIELD_NAMES) | EXTRA_KEYS
-_NAMES = np.array(schema.FIELD_NAMES)
-_FIELDS = schema.FIELDS
-_VALID_LO = np.array([f.valid[0] if f.valid else -np.inf for f in _FIELDS])
-_VALID_HI = np.array([f.valid[1] if f.valid else np.inf for f in _FIELDS])
-_SENTINEL = np.array([f.sentinel if f.sentinel is not None else np.nan for f in _FIELDS])
-_IS_INT = np.array([f.dtype == "int" for f in _FIELDS])
-_CLOSED_STR = np.array([f.dtype == "str" and f.closed for f in _FIELDS])
+from creditwatch.schema import rules
+from creditwatch.schema.fields import APPLICATION_TIME, ID_COLUMN, REQUIRED_FIELDS
+from creditwatch.schema.rules import (
+    FIELD_RULES,
+    FieldRule,
+    application_time,
+    client_id,
+    numeric_violations,
+    outside_set,
+)
 
 
-def _needs_set_check(f: schema.Field) -> bool:
-    """An integer category set that "integer within the valid bounds" does not already
-    enforce (the 0/1 flags and the 1-3 ratings are exactly their bounds' integers)."""
-    if f.dtype != "int" or not f.categories:
-        return False
-    if f.valid is None:
-        return True
-    return set(f.categories) != set(range(int(f.valid[0]), int(f.valid[1]) + 1))
+class EncodedRows(Protocol):
+    """What validation reads of an encoded batch (``creditwatch.features.Encoded``)."""
+
+    @property
+    def values(self) -> np.ndarray: ...  # (n, 120) float64 in schema order, NaN missing
+    @property
+    def unknown(self) -> np.ndarray: ...  # (n, 120) bool: a level outside the category map
+    @property
+    def wrong_type(self) -> np.ndarray: ...  # (n, 120) bool: not a value of the field's type
 
 
-# One np.isin per such field per request would cost more than the rest of validation.
-_INT_CATS = {i: np.array(f.categories, dtype=float) for i, f in enumerate(_FIELDS)
-             if _needs_set_check(f)}
-YEARS = (1990, 2099)  # plausible application times (replayed history to simulated future)
-MAX_CLIENT_ID = 2**62 - 1  # fits the store's BIGINT with room to spare
+E = TypeVar("E", bound=EncodedRows)
+E_co = TypeVar("E_co", bound=EncodedRows, covariant=True)
+
+
+class RowEncoder(Protocol[E_co]):
+    """Encodes JSON objects into an :class:`EncodedRows` (``creditwatch.features.Encoder``)."""
+
+    def encode_records(self, rows: Sequence[Mapping[str, Any]]) -> E_co: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +72,10 @@ class FieldError:
 
 
 @dataclass(slots=True)
-class Validated:
+class Validated(Generic[E]):
     """The encoded batch, per-row errors, and each row's extras (client id, time)."""
 
-    encoded: Encoded
+    encoded: E
     errors: list[list[FieldError]]
     client_ids: list[int | None] = field(default_factory=list)
     application_times: list[datetime | None] = field(default_factory=list)
@@ -83,52 +90,42 @@ class Validated:
                 for i, errs in enumerate(self.errors) if errs]
 
 
-def _describe(f: schema.Field) -> str:
-    if f.dtype == "str":
-        return "a string" + (f" in {list(f.categories or ())}" if f.closed else "")
-    kind = "an integer" if f.dtype == "int" else "a number"
-    if f.valid:
-        kind += f" in [{f.valid[0]:g}, {f.valid[1]:g}]"
-    if f.sentinel is not None:
-        kind += f" or {f.sentinel:g}"
+def _describe(r: FieldRule) -> str:
+    if r.field.dtype == "str":
+        return "a string" + (f" in {list(r.levels)}" if r.levels is not None else "")
+    kind = "an integer" if r.integer else "a number"
+    if r.low > -np.inf or r.high < np.inf:
+        kind += f" in [{r.low:g}, {r.high:g}]"
+    if r.sentinel == r.sentinel:  # not NaN
+        kind += f" or {r.sentinel:g}"
     return kind
 
 
-def _parse_time(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO 8601 date-time string")
-    # The year is checked as written (the published schema's pattern), before the offset.
-    return parse_time(value, years=YEARS)
-
-
-def _client_id(value: Any) -> int:
-    # JSON Schema's "integer" includes 100002.0, so an integral float is accepted too.
-    if type(value) is float and value.is_integer():
-        value = int(value)
-    if type(value) is not int or not 0 <= value <= MAX_CLIENT_ID:
-        raise ValueError(f"must be an integer in [0, {MAX_CLIENT_ID}]")
-    return value
+_KEYS = rules.APPLICATION_KEYS
+_CLOSED_TEXT = rules.CLOSED_TEXT
+_NUMBER_SETS = tuple(rules.NUMBER_SETS.items())
+_MESSAGES = tuple(f"must be {_describe(r)}" for r in FIELD_RULES)
 
 
 def _extras(row: Mapping[str, Any], errs: list[FieldError]) -> tuple[int | None, datetime | None]:
-    client = row.get(schema.ID_COLUMN)
+    client = row.get(ID_COLUMN)
     if client is not None:
         try:
-            client = _client_id(client)
+            client = client_id(client)
         except ValueError as exc:
-            errs.append(FieldError(schema.ID_COLUMN, "wrong_type", str(exc)))
+            errs.append(FieldError(ID_COLUMN, "wrong_type", str(exc)))
             client = None
     when = row.get(APPLICATION_TIME)
     if when is not None:
         try:
-            when = _parse_time(when)
+            when = application_time(when)
         except ValueError as exc:
             errs.append(FieldError(APPLICATION_TIME, "invalid_time", str(exc)))
             when = None
     return client, when
 
 
-def validate(rows: Sequence[Any], encoder: Encoder) -> Validated:
+def validate(rows: Sequence[Any], encoder: RowEncoder[E]) -> Validated[E]:
     """Validate a batch of JSON-decoded applications (each must be an object)."""
     errors: list[list[FieldError]] = [[] for _ in rows]
     dicts: list[Mapping[str, Any]] = []
@@ -143,29 +140,22 @@ def validate(rows: Sequence[Any], encoder: Encoder) -> Validated:
             times.append(None)
             continue
         dicts.append(row)
-        extra = row.keys() - ALLOWED_KEYS
+        extra = row.keys() - _KEYS
         errors[r].extend(FieldError(str(k), "unknown_field", "not an application field")
                          for k in sorted(map(str, extra)))
         errors[r].extend(FieldError(k, "missing_required", "is required")
-                         for k in schema.REQUIRED_FIELDS if row.get(k) is None)
+                         for k in REQUIRED_FIELDS if row.get(k) is None)
         client, when = _extras(row, errors[r])
         clients.append(client)
         times.append(when)
     encoded = encoder.encode_records(dicts)
     values = encoded.values
-    # Comparisons with NaN (a missing value) are False, so NaN is never outside nor a
-    # non-integer; few whole-batch operations, because one application pays each call's
-    # fixed cost too.
-    outside = (values < _VALID_LO) | (values > _VALID_HI)
-    outside &= values != _SENTINEL
-    # 2.5 % 1 = 0.5 and -2.5 % 1 = 0.5; NaN % 1 is NaN without a warning, and the encoder
-    # has already turned every infinity (which would warn) into NaN
-    not_int = np.remainder(values, 1.0) > 0.0
-    not_int &= _IS_INT
-    for i, cats in _INT_CATS.items():
-        col = values[:, i]
-        outside[:, i] |= ~np.isnan(col) & ~np.isin(col, cats)
-    closed_unknown = encoded.unknown & _CLOSED_STR
+    # Comparisons with NaN (a missing value) are False; the encoder has already turned every
+    # infinity (which would warn) into NaN and flagged it.
+    outside, not_int = numeric_violations(values)
+    for i, levels in _NUMBER_SETS:
+        outside[:, i] |= outside_set(values[:, i], levels)
+    closed_unknown = encoded.unknown & _CLOSED_TEXT
     if not (outside | not_int | closed_unknown | encoded.wrong_type).any():
         return Validated(encoded, errors, clients, times)
     masks = (
@@ -176,6 +166,5 @@ def validate(rows: Sequence[Any], encoder: Encoder) -> Validated:
     )
     for kind, mask in masks:
         for r, i in zip(*np.nonzero(mask), strict=True):
-            f = _FIELDS[i]
-            errors[r].append(FieldError(f.name, kind, f"must be {_describe(f)}"))
+            errors[r].append(FieldError(FIELD_RULES[i].name, kind, _MESSAGES[i]))
     return Validated(encoded, errors, clients, times)

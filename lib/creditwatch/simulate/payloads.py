@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from creditwatch import schema
-from creditwatch.schema.rows import APPLICATION_TIME
+from creditwatch.schema import APPLICATION_TIME
 from creditwatch.simulate.schedule import BatchPlan
 from creditwatch.synthetic.generator import generate
 from creditwatch.windows import Window

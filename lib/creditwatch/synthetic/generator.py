@@ -24,8 +24,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from creditwatch.schema import DAYS_EMPLOYED_SENTINEL, FIELDS, ID_COLUMN, NUMERIC_FIELDS, TARGET_COLUMN
-from creditwatch.schema.frames import TRUE_PD_COLUMN
+from creditwatch.schema import (
+    DAYS_EMPLOYED_SENTINEL,
+    FIELDS,
+    ID_COLUMN,
+    NUMERIC_FIELDS,
+    TARGET_COLUMN,
+    TRUE_PD_COLUMN,
+)
 from creditwatch.synthetic.applicant import draw_applicant
 from creditwatch.synthetic.building import draw_building
 from creditwatch.synthetic.context import draw_context

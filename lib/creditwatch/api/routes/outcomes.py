@@ -17,7 +17,7 @@ from creditwatch.api.openapi import ERROR_RESPONSES
 from creditwatch.api.outcomes import await_statuses
 from creditwatch.api.service import spool_records
 from creditwatch.outcomes import invalid_anomaly, parse_item
-from creditwatch.schema.rows import MAX_CLIENT_ID
+from creditwatch.schema.rules import MAX_SK_ID_CURR
 from creditwatch.store.outcomes import INVALID, QUEUED
 
 _ITEM = {
@@ -27,7 +27,7 @@ _ITEM = {
     "properties": {
         "request_id": {"type": "string", "minLength": 1, "maxLength": 64},
         "prediction_id": {"type": "integer", "minimum": 1},
-        "SK_ID_CURR": {"type": "integer", "minimum": 0, "maximum": MAX_CLIENT_ID},
+        "SK_ID_CURR": {"type": "integer", "minimum": 0, "maximum": MAX_SK_ID_CURR},
         "defaulted": {"enum": [0, 1, True, False]},
         "observed_at": {"type": "string", "format": "date-time"},
     },
