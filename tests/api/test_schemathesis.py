@@ -26,9 +26,10 @@ from tests.plugins.api_server import InProcessApi, InProcessApiFactory
 
 pytestmark = pytest.mark.slow
 SCORING = {"/predict", "/predict-batch"}
+RECORDED = {*SCORING, "/outcomes"}  # their refused requests are anomaly rows
 EXAMPLES = 60  # per operation and generation mode
-OPERATIONS = [("POST", "/predict"), ("POST", "/predict-batch"), ("GET", "/health"),
-              ("GET", "/model"), ("GET", "/metrics")]
+OPERATIONS = [("POST", "/predict"), ("POST", "/predict-batch"), ("POST", "/outcomes"),
+              ("GET", "/health"), ("GET", "/model"), ("GET", "/metrics")]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ def _send(api: InProcessApi, case: schemathesis.Case) -> Any:
 
 
 def test_the_schema_publishes_every_operation(api_schema: schemathesis.BaseSchema) -> None:
-    """The OpenAPI document lists exactly the API's five operations, so the run below
+    """The OpenAPI document lists exactly the API's six operations, so the run below
     covers all of them."""
     published = {(op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations()}
     assert published == set(OPERATIONS)
@@ -77,13 +78,13 @@ def test_the_published_request_bodies_are_the_rule_kernels(fuzzed: InProcessApi)
 # Negative cases need something to break: the GET operations take no parameters.
 @pytest.mark.parametrize(("method", "path", "mode"), [
     *((m, p, GenerationMode.POSITIVE) for m, p in OPERATIONS),
-    *((m, p, GenerationMode.NEGATIVE) for m, p in OPERATIONS if p in SCORING)])
+    *((m, p, GenerationMode.NEGATIVE) for m, p in OPERATIONS if p in RECORDED)])
 def test_no_server_error_and_every_refusal_is_an_anomaly(
         api_schema: schemathesis.BaseSchema, fuzzed: InProcessApi, method: str, path: str,
         mode: GenerationMode) -> None:
     """No generated request gets a 5xx; every request valid per the published schema is
-    scored; each 4xx of /predict or /predict-batch has exactly one anomaly row with its
-    status, and no prediction row."""
+    answered 200; each 4xx of /predict, /predict-batch or /outcomes has exactly one anomaly
+    row with its status, and no prediction row."""
     strategy = api_schema[path][method].as_strategy(generation_mode=mode)
     statuses: list[int] = []
 
@@ -95,7 +96,7 @@ def test_no_server_error_and_every_refusal_is_an_anomaly(
         statuses.append(response.status_code)
         case.validate_response(response, checks=[not_a_server_error])
         assert response.status_code < 500, response.text
-        if path in SCORING and 400 <= response.status_code < 500:
+        if path in RECORDED and 400 <= response.status_code < 500:
             rid = response.headers["x-request-id"]
             assert fuzzed.anomalies(rid)["http_status"].tolist() == [response.status_code]
             assert fuzzed.predictions(rid).empty

@@ -122,7 +122,7 @@ def test_application_time_is_utc_and_its_year_is_read_as_written() -> None:
     (1_700_000_000, "ISO 8601 date-time string"), (None, "ISO 8601 date-time string"),
     ("1989-12-31T23:59:59Z", "years 1990-2099"), ("2100-01-01T00:00:00Z", "years 1990-2099"),
     ("20240501T100000Z", "YYYY-MM-DD"), ("2024-13-01T00:00:00Z", "month"),
-    ("yesterday", "Invalid isoformat")])
+    ("yesterday", "not an ISO 8601 date or date-time")])
 def test_bad_application_times_say_why(value: object, message: str) -> None:
     """A non-string, a year outside 1990-2099, the basic format and an impossible date are
     refused, each with a message that says what is wrong."""

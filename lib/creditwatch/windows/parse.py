@@ -48,8 +48,10 @@ def parse_time(text: str, *, years: tuple[int, int] | None = None) -> datetime:
     rule for application_time)."""
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        raise WindowError(f"{text!r} is not an ISO 8601 date or date-time") from None
+    except (ValueError, AttributeError) as exc:
+        # Python's own reason when it says more than "invalid" (e.g. "month must be in 1..12")
+        why = "" if "isoformat" in str(exc) or isinstance(exc, AttributeError) else f": {exc}"
+        raise WindowError(f"{text!r} is not an ISO 8601 date or date-time{why}") from None
     if years is not None and not years[0] <= parsed.year <= years[1]:
         raise WindowError(f"must be in the years {years[0]}-{years[1]}")
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

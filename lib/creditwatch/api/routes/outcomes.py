@@ -32,6 +32,7 @@ _ITEM = {
         "observed_at": {"type": "string", "format": "date-time"},
     },
     "required": ["defaulted", "observed_at"],
+    "oneOf": [{"required": [key]} for key in ("request_id", "prediction_id", "SK_ID_CURR")],
     "additionalProperties": False,
 }
 
@@ -55,7 +56,7 @@ def build_router(max_items: int) -> APIRouter:
     body = {"type": "object", "required": ["outcomes"], "additionalProperties": False,
             "properties": {"outcomes": {"type": "array", "items": _ITEM, "minItems": 1,
                                         "maxItems": max_items},
-                           "source": {"type": "string", "maxLength": 64}}}
+                           "source": {"type": "string", "minLength": 1, "maxLength": 64}}}
     extra = {"requestBody": {"required": True,
                              "content": {"application/json": {"schema": body}}}}
     router.post("/outcomes", response_model=OutcomesOut, openapi_extra=extra,
