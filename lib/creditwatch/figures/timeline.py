@@ -3,7 +3,8 @@
 Each bucket is a bar spanning its whole width (minute, hour or day: the frame's
 ``attrs["freq"]``), on an axis that covers whole buckets and puts its ticks on bucket
 boundaries, so one bucket reads as one hour-long (or day-long) bar rather than as a point on
-a sub-millisecond axis.
+a sub-millisecond axis. Each bar has a one-pixel outline of its colour, so that a month of
+hourly buckets (several bars per pixel) still shows.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from creditwatch.analytics.core import BUCKET_US
 from creditwatch.figures.style import ALERT_COLOR, BLUE, PURPLE, RED, layout
 
 MAX_TICKS = 8
-TICK_FORMATS = {"minute": "%H:%M", "hour": "%b %d %H:%M", "day": "%b %d"}
+# Tick steps, smallest first: the first that is a whole number of buckets and leaves at most
+# MAX_TICKS ticks is used (a multiple of 28 days beyond).
+TICK_STEPS = tuple(pd.Timedelta(step) for step in (
+    "1min", "2min", "5min", "10min", "15min", "30min", "1h", "2h", "3h", "6h", "12h", "1D",
+    "2D", "7D", "14D", "28D"))
 HOVER_FORMATS = {"minute": "%Y-%m-%d %H:%M", "hour": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d"}
 GAP = 0.1  # share of a bucket left between two bars
 
@@ -36,26 +41,40 @@ def bucket_freq(frame: pd.DataFrame) -> str:
     return "hour"
 
 
+def tick_step(span: pd.Timedelta, width: pd.Timedelta) -> pd.Timedelta:
+    """The first of ``TICK_STEPS`` that is a whole number of buckets and cuts ``span`` in at
+    most ``MAX_TICKS``; beyond them, a multiple of 28 days."""
+    for step in TICK_STEPS:
+        if step % width == pd.Timedelta(0) and span / step <= MAX_TICKS:
+            return step
+    return TICK_STEPS[-1] * math.ceil(span / (TICK_STEPS[-1] * MAX_TICKS))
+
+
 def bucket_axis(frame: pd.DataFrame) -> dict[str, Any]:
-    """Layout of the x axis: whole buckets from the first to the last, at most ``MAX_TICKS``
-    ticks, each on a bucket boundary, labelled to the bucket's precision."""
+    """Layout of the x axis: whole buckets from the first to the last, at most
+    ``MAX_TICKS`` ticks on bucket boundaries (whole hours, midnights...), labelled to the
+    precision of their step."""
     freq = bucket_freq(frame)
     width = pd.Timedelta(microseconds=BUCKET_US[freq])
     axis: dict[str, Any] = {"type": "date", "hoverformat": HOVER_FORMATS[freq]}
     if frame.empty:
         return axis
-    first, last = frame["bucket"].min(), frame["bucket"].max()
-    n = round((last - first) / width) + 1
-    axis.update(range=[first, last + width], tick0=first, tickformat=TICK_FORMATS[freq],
-                dtick=width.total_seconds() * 1000 * math.ceil(n / MAX_TICKS))
+    first, end = frame["bucket"].min(), frame["bucket"].max() + width
+    step = tick_step(end - first, width)
+    day, hour = pd.Timedelta("1D"), pd.Timedelta("1h")
+    axis.update(range=[first, end], dtick=step / pd.Timedelta(milliseconds=1),
+                tick0=first.floor("D" if step >= day else step),
+                tickformat="%b %d" if step >= day else "%H:%M<br>%b %d" if step >= hour
+                else "%H:%M")
     return axis
 
 
 def _bars(frame: pd.DataFrame, column: str, name: str, color: str) -> go.Bar:
-    """One bar per bucket, from its start over its width (less the gap)."""
+    """One bar per bucket, from its start over its width (less the gap), outlined."""
     width_ms = BUCKET_US[bucket_freq(frame)] / 1000
-    return go.Bar(x=frame["bucket"], y=frame[column], name=name, marker_color=color,
-                  width=width_ms * (1 - GAP), offset=width_ms * GAP / 2)
+    return go.Bar(x=frame["bucket"], y=frame[column], name=name, width=width_ms * (1 - GAP),
+                  offset=width_ms * GAP / 2,
+                  marker={"color": color, "line": {"color": color, "width": 1}})
 
 
 def volume(frame: pd.DataFrame) -> go.Figure:
