@@ -38,7 +38,9 @@ class HomeData:
 class OverviewData:
     kpis: dict[str, Any]
     decisions: pd.DataFrame
-    volume: pd.DataFrame  # per hour (the guide's traffic chart)
+    # per hour (the guide's traffic chart) up to 8 days, per day beyond, per minute for "all"
+    # of under 3 h: the analytics' automatic buckets, so the chart stays a few hundred bars
+    volume: pd.DataFrame
     histogram: pd.DataFrame
     confidence: pd.DataFrame
 
@@ -75,7 +77,7 @@ def home(a: Analytics) -> HomeData:
 
 
 def overview(a: Analytics, period: str) -> OverviewData:
-    return OverviewData(a.kpis(period), a.decisions(period), a.volume(period, "hour"),
+    return OverviewData(a.kpis(period), a.decisions(period), a.volume(period),
                         a.probability_histogram(period), a.confidence_levels(period))
 
 
