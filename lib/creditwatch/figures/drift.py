@@ -18,12 +18,14 @@ from creditwatch.figures.style import (
     layout,
 )
 
+PAD = 0.03  # share of the drift history's span left on each side
+
 
 def drift_history(history: pd.DataFrame, alert_share: float,
                   warning_share: float | None = None) -> go.Figure:
-    """Drift share and importance-weighted score per window (by its end), with the alert
-    (and warning) lines; windows with too few predictions for a verdict are left out (their
-    share would read as 0)."""
+    """Drift share and importance-weighted score per window (by its end) over the span of
+    the windows, with the alert (and warning) lines; windows with too few predictions for a
+    verdict are left out (their share would read as 0)."""
     history = history[history["status"] != DriftStatus.INSUFFICIENT_DATA.value]
     fig = go.Figure([
         go.Scatter(x=history["window_end"], y=history["drift_share"], name="drift share",
@@ -37,6 +39,10 @@ def drift_history(history: pd.DataFrame, alert_share: float,
     if warning_share is not None:
         fig.add_hline(y=warning_share, line={"color": WARN_COLOR, "dash": "dot"},
                       annotation_text=f"warning {warning_share:.0%}")
+    if not history.empty:  # the windows' whole span: one window is not a sub-second axis
+        start, end = history["window_start"].min(), history["window_end"].max()
+        pad = (end - start) * PAD
+        fig.update_xaxes(range=[start - pad, end + pad])
     return layout(fig, "Drift history (by window end)", yaxis_tickformat=".0%",
                   yaxis_range=[0, 1], yaxis_title="share of features")
 
