@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export UV_COMPILE_BYTECODE := 1
 UV := $(PYTHON) -m uv
 
-.PHONY: install system-deps test test-fast demo lint bench clean
+.PHONY: install system-deps test test-fast screenshots demo lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q uv
@@ -35,6 +35,11 @@ test: install system-deps
 
 test-fast: install
 	$(PY) -m pytest -m "not slow"
+
+# The README's dashboard screenshots: the browser tests, with their screenshots written to
+# reports/screenshots/ (a plain test run writes them to a temporary folder).
+screenshots: install system-deps
+	$(PY) -m pytest tests/dashboard/test_browser.py -p no:cacheprovider --screenshots reports/screenshots
 
 demo: install
 	$(VENV)/bin/creditwatch demo

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from components import context, sidebar, ui
 
+from creditwatch import figures
 from creditwatch.analytics import SEGMENTS
 from creditwatch.config import Settings
-from creditwatch.dashboard import figures
 from creditwatch.dashboard.pagedata import BusinessData
 
 
@@ -42,7 +42,7 @@ def body(s: Settings) -> None:
         return
     left, right = st.columns(2)
     with left:
-        ui.chart(figures.decision_donut(data.decisions, "Decision split"), "split")
+        ui.chart(figures.decision_donut(data.decisions), "split")
         st.caption("Check the split against the business objectives.")
     with right:
         ui.chart(figures.amount_histogram(data.amounts), "amounts")

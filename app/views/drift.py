@@ -10,10 +10,12 @@ import pandas as pd
 import streamlit as st
 from components import context, ui
 
+from creditwatch import figures
 from creditwatch.analytics import health
 from creditwatch.config import Settings
-from creditwatch.dashboard import driftcheck, figures
+from creditwatch.dashboard import driftcheck
 from creditwatch.dashboard.pagedata import PERIOD_LABELS, DriftData
+from creditwatch.drift import ranking
 
 REPORT_KEY = "drift_report"
 PENDING = "drift_report_pending"
@@ -70,19 +72,21 @@ def features(row: pd.Series, report_id: int, s: Settings) -> None:
     drifted = details[details["drifted"]]
     st.subheader(f"Drifted features ({len(drifted)})")
     columns = ["feature", "kind", "test", "statistic", "p_adjusted", "effect_name",
-               "effect_size", "psi", "importance"]
+               "effect_size", "relative_effect", "psi", "importance"]
     if drifted.empty:
         st.success("No feature drifted in this window.", icon=":material/check_circle:")
     else:
         st.dataframe(drifted[columns], hide_index=True)
     with st.expander(f"All {len(details)} features"):
         st.dataframe(details[[*columns, "drifted", "reason"]], hide_index=True)
+    st.caption(f"Order: {ranking.RULE}. relative_effect is the effect size over its drift "
+               "minimum: 1 is the drift bar for numeric and categorical features alike.")
     st.subheader("Feature drill-down")
     analysed = details[details["reason"].isna()]["feature"].tolist()
     if not analysed:
         return
     feature = st.selectbox("Feature", analysed, key="drift_feature",
-                           help="Drifted and most important features first.")
+                           help=f"Order: {ranking.RULE}.")
     test = details.set_index("feature").loc[feature]
     cols = st.columns(4)
     ui.kpi(cols[0], "Test", str(test["test"]))

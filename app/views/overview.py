@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from components import context, sidebar, ui
 
+from creditwatch import figures
 from creditwatch.analytics import health
 from creditwatch.config import Settings
-from creditwatch.dashboard import figures
 from creditwatch.dashboard.pagedata import OverviewData
 
 

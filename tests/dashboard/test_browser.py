@@ -1,5 +1,6 @@
 """The dashboard in a real browser: the real API and dashboard processes on a seeded store,
-driven by headless Chromium. Screenshots of every page go to reports/screenshots/."""
+driven by headless Chromium. Screenshots of every page go to a temporary folder, or with
+``--screenshots reports/screenshots`` (``make screenshots``) to the README's."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from tests.dashboard.conftest import Dashboard
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
 # url path -> (screenshot name, plotly charts the page draws on the seeded store)
 PAGES = {"": ("home", 1), "overview": ("overview", 4), "performance": ("performance", 3),
          "business": ("business", 8), "drift": ("drift", 2)}
@@ -58,15 +58,15 @@ def number(text: str) -> float:
     return value / 100 if text.endswith("%") else value
 
 
-def screenshot(page: Any, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main block, not the document, so the
-    viewport is stretched to the content's height for the shot."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page: Any, directory: Path, name: str) -> None:
+    """The whole page, as ``directory/name.png``: Streamlit scrolls inside its main block,
+    not the document, so the viewport is stretched to the content's height for the shot."""
+    directory.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
     page.wait_for_timeout(500)  # charts re-layout to the new size
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(directory / f"{name}.png"))
     page.set_viewport_size(size)
 
 
@@ -84,13 +84,15 @@ def analytics(live_stack: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=[v[0] for v in PAGES.values()])
-def test_every_page_renders_its_charts(live_stack: dict[str, Any], page: Any, path: str) -> None:
+def test_every_page_renders_its_charts(live_stack: dict[str, Any], page: Any, path: str,
+                                       screenshot_dir: Path) -> None:
     """Each page draws its Plotly charts with no Streamlit exception, and is screenshotted."""
     name, charts = PAGES[path]
     open_page(page, live_stack["dashboard"].url, path, charts)
     assert exceptions(page) == []
     assert page.locator(".js-plotly-plot").count() >= charts
-    screenshot(page, name)
+    screenshot(page, screenshot_dir, name)
+    assert (screenshot_dir / f"{name}.png").stat().st_size > 0
 
 
 def test_home_shows_status_and_all_time_figures(live_stack: dict[str, Any], page: Any,
@@ -136,7 +138,7 @@ def test_overview_kpis_equal_the_analytics_layer_for_every_period(
 
 
 def test_drift_page_runs_a_check_now(live_stack: dict[str, Any], page: Any,
-                                     analytics: Analytics) -> None:
+                                     analytics: Analytics, screenshot_dir: Path) -> None:
     """The drift KPIs are the chosen window's stored figures; "Run drift check" stores a new
     report for the chosen window and the page then shows it."""
     store = live_stack["store"]
@@ -164,7 +166,7 @@ def test_drift_page_runs_a_check_now(live_stack: dict[str, Any], page: Any,
     assert new["report_path"] and Path(new["report_path"]).is_file()
     assert page.get_by_role("button", name="Download the HTML report").count() == 1
     page.wait_for_timeout(2_000)  # the embedded report draws its own charts
-    screenshot(page, "drift_evidently")
+    screenshot(page, screenshot_dir, "drift_evidently")
 
 
 def test_auto_refresh_updates_the_open_page_in_place(live_stack: dict[str, Any], browser: Any,

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from creditwatch.analytics import NAMED, Analytics
+from creditwatch.drift import ranking
 from creditwatch.drift.result import features_frame
 
 PERIODS: tuple[str, ...] = NAMED  # "24h", "7d", "30d", "all"
@@ -37,7 +38,9 @@ class HomeData:
 class OverviewData:
     kpis: dict[str, Any]
     decisions: pd.DataFrame
-    volume: pd.DataFrame  # per hour (the guide's traffic chart)
+    # per hour (the guide's traffic chart) up to 8 days, per day beyond, per minute for "all"
+    # of under 3 h: the analytics' automatic buckets, so the chart stays a few hundred bars
+    volume: pd.DataFrame
     histogram: pd.DataFrame
     confidence: pd.DataFrame
 
@@ -74,7 +77,7 @@ def home(a: Analytics) -> HomeData:
 
 
 def overview(a: Analytics, period: str) -> OverviewData:
-    return OverviewData(a.kpis(period), a.decisions(period), a.volume(period, "hour"),
+    return OverviewData(a.kpis(period), a.decisions(period), a.volume(period),
                         a.probability_histogram(period), a.confidence_levels(period))
 
 
@@ -100,13 +103,11 @@ def drift(a: Analytics) -> DriftData:
 
 def drift_details(a: Analytics, report_id: int) -> pd.DataFrame:
     """The per-feature rows of one stored drift report (test, statistic, corrected p-value,
-    effect size, drifted...), drifted and most important first; empty when it has none."""
-    report = a.store.get_drift_report(report_id)
-    records = (report or {}).get("details") or []
-    frame = features_frame(records)
-    return frame.sort_values(["drifted", "importance", "feature"],
-                             ascending=[False, False, True], na_position="last",
-                             ignore_index=True)
+    effect size, drifted...) in the drift ranking's order (``ranking.RULE``), with the
+    effect size relative to the minimum the report used; empty when it has none."""
+    report = a.store.get_drift_report(report_id) or {}
+    min_effect = (report.get("params") or {}).get("min_effect") or {}
+    return ranking.rank(features_frame(report.get("details") or []), min_effect)
 
 
 def feature_distribution(a: Analytics, feature: str, start: datetime,

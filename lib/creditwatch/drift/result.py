@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from creditwatch.drift import ranking
+
 
 class DriftStatus(StrEnum):
     """Verdict of a window, from its drift share (thresholds configurable)."""
@@ -109,6 +111,11 @@ class DriftResult:
     @property
     def drifted_features(self) -> list[str]:
         return self.features.loc[self.features["drifted"], "feature"].tolist()
+
+    def ranked(self) -> pd.DataFrame:
+        """Every column's row in the one order shown everywhere (``ranking.RULE``), with its
+        effect size relative to the drift minimum."""
+        return ranking.rank(self.features, self.settings.min_effect)
 
     @property
     def summary(self) -> dict[str, Any]:

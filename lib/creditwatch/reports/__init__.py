@@ -3,7 +3,8 @@
 ``run_report(notebooks, params, reports_dir=...)`` (``runner``) writes
 ``reports/runs/<UTC time>/`` with the executed notebooks, their HTML and a manifest, and
 rebuilds ``reports/index.html`` (``index``). The notebooks themselves call ``context``
-(store, analytics, bundle), ``charts`` (plotly figures, ``show``) and ``summary``.
+(store, analytics, bundle), ``charts.show`` (offline display of the ``creditwatch.figures``)
+and ``summary``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from creditwatch.schema import FIELD_BY_NAME
 from creditwatch.windows import Chunker, Window, parse_duration
 
 TABLE_COLUMNS = ["feature", "kind", "test", "statistic", "p_value", "p_adjusted",
-                 "effect_name", "effect_size", "psi", "drifted", "importance"]
+                 "effect_name", "effect_size", "relative_effect", "psi", "drifted", "importance"]
 
 
 def drift_window(period: Window, analytics: Analytics) -> Window:
@@ -34,14 +34,15 @@ def drift_window(period: Window, analytics: Analytics) -> Window:
 
 
 def top_table(run: DriftRun, n: int = 15) -> pd.DataFrame:
-    """The ``n`` tested columns with the largest test statistic."""
-    rows = run.result.analyzed.sort_values("statistic", ascending=False).head(n)
-    return rows[TABLE_COLUMNS].reset_index(drop=True)
+    """The first ``n`` tested columns in the drift ranking (``creditwatch.drift.ranking``:
+    drifted first, then by effect size relative to its drift minimum)."""
+    rows = run.result.ranked()
+    return rows[rows["reason"].isna()].head(n)[TABLE_COLUMNS].reset_index(drop=True)
 
 
 def top_fields(bundle: ModelBundle | None, run: DriftRun, n: int = 6) -> list[str]:
-    """The ``n`` most important raw input fields of the model (by the drift statistic when
-    no bundle is available)."""
+    """The ``n`` most important raw input fields of the model (the first of the drift
+    ranking when no bundle is available)."""
     if bundle is not None:
         ranked = sorted((v, k) for k, v in bundle.importances.items() if k in FIELD_BY_NAME)
         return [k for _, k in reversed(ranked)][:n]

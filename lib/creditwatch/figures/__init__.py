@@ -1,0 +1,36 @@
+"""Plotly figures of creditwatch, one function per chart, shared by the dashboard (app/) and
+the report notebooks: one title and one colour scheme (``style``) for each chart.
+
+Drawing only: the numbers (bins, quartiles, percentiles, rates, drift rows) come from the
+analytics layer and the drift engine as they are; thresholds and bands are passed in from the
+model bundle and ``Settings``. Notebooks display a figure with ``creditwatch.reports.charts.show``.
+"""
+
+from __future__ import annotations
+
+from creditwatch.figures.business import (
+    amount_histogram,
+    approval_by_band,
+    approval_by_segment,
+    expected_cost,
+)
+from creditwatch.figures.drift import (
+    distributions,
+    drift_history,
+    drift_ranking,
+    feature_distribution,
+)
+from creditwatch.figures.operations import (
+    confidence,
+    decision_donut,
+    http_statuses,
+    latency_boxes,
+    probability_histogram,
+)
+from creditwatch.figures.simulation import batches, lines
+from creditwatch.figures.timeline import latency_over_time, volume
+
+__all__ = ["amount_histogram", "approval_by_band", "approval_by_segment", "batches", "confidence",
+           "decision_donut", "distributions", "drift_history", "drift_ranking", "expected_cost",
+           "feature_distribution", "http_statuses", "latency_boxes", "latency_over_time", "lines",
+           "probability_histogram", "volume"]
