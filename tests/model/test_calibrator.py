@@ -33,7 +33,7 @@ def test_platt_equals_sklearn_unpenalised_logistic_regression(seed: int) -> None
     sklearn's LogisticRegression without penalty finds them."""
     y, p, truth = miscalibrated(seed)
     cal = Calibrator.fit(y, p, "platt")
-    lr = LogisticRegression(penalty=None, tol=1e-12, max_iter=1000).fit(logit(p)[:, None], y)
+    lr = LogisticRegression(C=np.inf, tol=1e-12, max_iter=1000).fit(logit(p)[:, None], y)
     assert cal.params["a"] == pytest.approx(lr.coef_[0, 0], abs=1e-5)
     assert cal.params["b"] == pytest.approx(lr.intercept_[0], abs=1e-5)
     assert cal.params["a"] == pytest.approx(1 / 1.6, abs=0.05)  # it undoes the over-confidence

@@ -83,15 +83,28 @@ def _logit(p: np.ndarray) -> NDArray[np.float64]:
 
 
 def _platt(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
-    """Maximum-likelihood ``(a, b)`` of ``P(y=1) = sigmoid(a·x + b)`` by Newton's method."""
+    """Maximum-likelihood ``(a, b)`` of ``P(y=1) = sigmoid(a·x + b)``: Newton's method with
+    step halving (each accepted step lowers the negative log-likelihood; the likelihood is
+    concave, so this converges from any start)."""
     design = np.column_stack([x, np.ones_like(x)])
+
+    def nll(beta: np.ndarray) -> float:
+        z = design @ beta
+        return float(np.sum(np.logaddexp(0.0, z) - y * z))
+
     beta = np.array([1.0, 0.0])  # the identity map: a calibrated model stays put
+    current = nll(beta)
     for _ in range(_NEWTON_STEPS):
         q = expit(design @ beta)
         grad = design.T @ (y - q)
         hess = (design * (q * (1 - q))[:, None]).T @ design
-        step = np.linalg.solve(hess, grad)
-        beta = beta + step
+        step = np.linalg.solve(hess + 1e-12 * np.eye(2), grad)
+        for _ in range(60):  # halve until the likelihood improves
+            trial = nll(beta + step)
+            if trial <= current:
+                break
+            step = step / 2
+        beta, current = beta + step, min(trial, current)
         if np.max(np.abs(step)) < 1e-12:
             break
     return float(beta[0]), float(beta[1])

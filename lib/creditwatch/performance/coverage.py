@@ -64,8 +64,12 @@ class CoverageReference:
             x = _clean(frame, name)
             present = ~np.isnan(x)
             n = len(ref)
-            mid = (np.searchsorted(ref, x[present], "left")
-                   + np.searchsorted(ref, x[present], "right")) / (2.0 * n)
+            values = x[present]
+            order = np.argsort(values, kind="stable")  # sorted needles: ~3x faster searches
+            needles = values[order]
+            mid = np.empty(len(values))
+            mid[order] = (np.searchsorted(ref, needles, "left")
+                          + np.searchsorted(ref, needles, "right")) / (2.0 * n)
             z = ndtri(np.clip(mid, 0.5 / n, 1.0 - 0.5 / n))
             total[present] += w * z * z
             weight[present] += w
@@ -77,7 +81,10 @@ class CoverageReference:
 
 
 def _clean(frame: pd.DataFrame, name: str) -> NDArray[np.float64]:
-    x = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    column = frame[name]
+    if column.dtype == object:  # values as sent: numbers as text are read, other text is missing
+        column = pd.to_numeric(column, errors="coerce")
+    x = column.to_numpy(dtype=np.float64, na_value=np.nan)
     if name == "DAYS_EMPLOYED":
         x = np.where(x == DAYS_EMPLOYED_SENTINEL, np.nan, x)
     return x
