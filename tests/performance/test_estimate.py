@@ -66,15 +66,17 @@ def test_prediction_drift_is_the_exact_ks_and_a_two_proportion_test() -> None:
 
 
 def test_band_widens_only_for_rows_outside_the_coverage() -> None:
-    """With no row outside the band is the sampling band; marking rows outside widens it
-    around the same estimate, and flags the window when the share is clearly above 1 %."""
+    """With no row outside the band is the sampling band; marking rows outside widens it around
+    the range of the moved estimates (reported at its centre), and flags the window when
+    the share is clearly above 1 %."""
     ref = toy_reference()
     rng = np.random.default_rng(8)
     p = rng.beta(1.0, 11.0, 2000)
     inside = estimate(ref, p, outside=np.zeros(2000, dtype=bool))
     outside = np.arange(2000) < 400
     wide = estimate(ref, p, outside=outside)
-    assert wide.auc.value == inside.auc.value
+    assert wide.auc.calibrated == inside.auc.value == inside.auc.calibrated
+    assert wide.auc.value == (wide.auc.low_value + wide.auc.high_value) / 2
     assert inside.auc.low_value == inside.auc.high_value == inside.auc.value
     lo, hi = inside.auc.interval(0.95)
     assert hi - lo == pytest.approx(2 * 1.959964 * inside.auc.sd, rel=1e-5)

@@ -7,9 +7,10 @@ the defaults that happened; the Jeffreys interval (``Beta(k + ½, n − k + ½)`
 the lower end 0 when k = 0 and the upper end 1 when k = n) brackets the band's true default
 rate, and the exact two-sided binomial test (the central form: twice the smaller exact tail,
 ``min(1, 2·min(P(X <= k), P(X >= k)))`` with X ~ Binomial(n, mean PD), vectorised over the
-bands) asks whether ``observed`` is compatible with the band's mean PD. A small p-value in a band with many rows is a miscalibration; with few rows the
-interval is wide and the test has little power. Bands are independent tests: with several
-bands, expect an occasional small p-value by chance (the flag uses ``calibration_alpha``).
+bands) asks whether ``observed`` is compatible with the band's mean PD. A small p-value in a
+band with many rows is a miscalibration; with few rows the interval is wide and the test has
+little power. Bands are independent tests: with several bands, expect an occasional small
+p-value by chance (the flag uses ``calibration_alpha``).
 """
 
 from __future__ import annotations

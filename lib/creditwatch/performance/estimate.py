@@ -7,15 +7,16 @@ sampling spread of the figures that will be realized on a window of this size
 (``expected``). That is the estimate and its band at ``band_level``.
 
 When to trust it: under covariate shift inside the reference's coverage (the population moves
-but stays where the model has seen data), the calibrated q stay right and so does the estimate,
-even though every figure moves. Outside the coverage (``coverage``), the model extrapolates and
-q can be wrong; the estimate then reports the share of rows outside (``outside_share``), sets
-``extrapolating`` when that share is clearly above the reference's own (binomial test at 1 %),
-and widens the band: the band spans the estimates obtained with those rows' log-odds moved by
-±``extrapolation_logit`` and spread or squeezed around their mean by a factor
-``1 ± extrapolation_logit/2``, plus the sampling spread. Under concept drift (the link between
-inputs and default changes) no label-free estimate can know: the realized figures will leave
-the band once outcomes arrive (``concept``).
+but stays where the model has seen data), the calibrated q stay right and so does the
+estimate, even though every figure moves. Outside the coverage (``coverage``), the model
+extrapolates and q can be wrong; the estimate then reports the share of rows outside
+(``outside_share``), sets ``extrapolating`` when that share is clearly above the reference's
+own (binomial test at 1 %), and widens the band: the band spans the estimates obtained with
+those rows' log-odds moved by ±``extrapolation_logit`` and spread or squeezed around their
+mean by a factor ``1 ± extrapolation_logit/2``, plus the sampling spread, and the reported
+estimate is the centre of that range (``band.Band``; the calibrated figure is kept beside it).
+Under concept drift (the link between inputs and default changes) no label-free estimate can
+know: the realized figures will leave the band once outcomes arrive (``concept``).
 """
 
 from __future__ import annotations
