@@ -169,7 +169,7 @@ def main() -> None:
         "", load_note()])
     print(body)
     if not args.quick:
-        write_section("bench_performance", COMMAND, body)
+        write_section("bench_performance", " ".join([COMMAND, *sys.argv[1:]]), body)
 
 
 if __name__ == "__main__":
