@@ -155,3 +155,15 @@ def test_window_result_renders_side_by_side() -> None:
     only = evaluate_window(ref, p)
     assert only.realized is None and only.concept is None and "auc" not in only.row()
     assert isinstance(pd.DataFrame([row]), pd.DataFrame)
+
+
+def test_a_window_without_any_outcome_yet() -> None:
+    """A window whose outcomes are all still unknown reports NaN figures (None in JSON), is
+    immature and raises no signal."""
+    ref = toy_reference()
+    p = np.random.default_rng(6).beta(1.0, 11.0, 500)
+    w = evaluate_window(ref, p, outcomes=np.full(500, np.nan))
+    assert w.realized is not None and w.realized.n_labelled == 0 and not w.realized.mature
+    assert w.concept is not None and w.concept.status == "immature"
+    d = w.to_dict()
+    assert d["realized"]["auc"] is None and d["realized"]["labelled_share"] == 0.0
