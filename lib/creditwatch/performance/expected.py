@@ -85,10 +85,13 @@ class ExpectedDecisions:
 
 def decisions(q: Floats, p: Floats, threshold: float, cost_fn: float,
               cost_fp: float) -> ExpectedDecisions:
-    refused = p >= threshold
+    refused = (p >= threshold).astype(np.float64)
+    n_refused, total = float(refused.sum()), float(q.sum())
     v = q * (1 - q)
-    tp, fp = float(q[refused].sum()), float((1 - q[refused]).sum())
-    fn, tn = float(q[~refused].sum()), float((1 - q[~refused]).sum())
-    var = cost_fn**2 * float(v[~refused].sum()) + cost_fp**2 * float(v[refused].sum())
+    v_refused, v_total = float(v @ refused), float(v.sum())
+    tp = float(q @ refused)
+    fp, fn = n_refused - tp, total - tp
+    tn = len(q) - n_refused - fn
+    var = cost_fn**2 * (v_total - v_refused) + cost_fp**2 * v_refused
     return ExpectedDecisions(tp, fp, fn, tn,
                              Expected(total_cost(fn, fp, cost_fn, cost_fp), float(np.sqrt(var))))
