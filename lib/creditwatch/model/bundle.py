@@ -2,7 +2,10 @@
 
     model.txt            LightGBM's own text format
     bundle.json          features, category maps, threshold, costs, metrics, importances,
-                         expected fields, version hash, creation time
+                         expected fields, version hash, creation time; the probability
+                         calibrator (plain numbers) and the reference performance (held-out
+                         AUC, default rate, approval rate, a sample of held-out scores), both
+                         absent from bundles trained before they existed
     reference.parquet    the raw reference sample drift detection compares against
     reference_stats.json per-field statistics of the training data
 
@@ -23,6 +26,7 @@ import pandas as pd
 
 from creditwatch.errors import ModelNotFoundError
 from creditwatch.features import FeaturePipeline
+from creditwatch.model.calibrator import Calibrator
 
 FORMAT_VERSION = 1
 
@@ -44,6 +48,8 @@ class ModelBundle:
     created_at: str
     version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    calibrator: Calibrator | None = None  # raw probability -> P(default), for estimates
+    performance_reference: dict[str, Any] | None = None  # held-out figures, see train.py
 
     def __post_init__(self) -> None:
         if not self.version:
@@ -100,6 +106,10 @@ def save_bundle(bundle: ModelBundle, directory: Path) -> Path:
         "expected_fields": bundle.expected_fields,
         "extra": bundle.extra,
     }
+    if bundle.calibrator is not None:
+        meta["calibrator"] = bundle.calibrator.to_dict()
+    if bundle.performance_reference is not None:
+        meta["reference_performance"] = bundle.performance_reference
     (directory / "bundle.json").write_text(json.dumps(meta, indent=2, default=float))
     bundle.reference.to_parquet(directory / "reference.parquet", index=False)
     (directory / "reference_stats.json").write_text(
@@ -134,6 +144,8 @@ def load_bundle(directory: Path | str) -> ModelBundle:
         created_at=meta["created_at"],
         version=meta["version"],
         extra=meta.get("extra", {}),
+        calibrator=Calibrator.from_dict(meta["calibrator"]) if "calibrator" in meta else None,
+        performance_reference=meta.get("reference_performance"),
     )
     if bundle._hash() != bundle.version:
         raise ModelNotFoundError(f"bundle in {directory} does not match its version hash")

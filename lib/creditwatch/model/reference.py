@@ -1,4 +1,5 @@
-"""The training reference kept in the bundle: a raw sample and per-field statistics."""
+"""The training reference kept in the bundle: a raw sample, per-field statistics and the
+held-out reference performance."""
 
 from __future__ import annotations
 
@@ -52,3 +53,21 @@ def expected_fields(frame: pd.DataFrame, min_present: float = 0.5) -> list[str]:
     """Fields present in at least ``min_present`` of the rows: their absence lowers quality."""
     present = frame.reindex(columns=list(schema.FIELD_NAMES)).notna().mean()
     return [name for name in schema.FIELD_NAMES if present[name] >= min_present]
+
+
+def reference_performance(y: np.ndarray, p: np.ndarray, threshold: float, max_scores: int,
+                          seed: int) -> dict[str, Any]:
+    """Held-out figures performance monitoring compares windows with: size, AUC, default rate,
+    approval rate at the threshold, and a sorted sample of at most ``max_scores`` raw scores."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(y, dtype=np.int64)
+    p = np.asarray(p, dtype=np.float64)
+    sample = p
+    if len(p) > max_scores:
+        sample = np.random.default_rng(seed).choice(p, size=max_scores, replace=False)
+    return {
+        "n": len(y), "auc": float(roc_auc_score(y, p)), "default_rate": float(y.mean()),
+        "approval_rate": float(np.mean(p < threshold)),
+        "scores": np.sort(sample).tolist(),
+    }

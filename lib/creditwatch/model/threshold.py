@@ -9,8 +9,15 @@ from Settings and the chosen threshold is stored in the model bundle; neither is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+
+def total_cost(fn: Any, fp: Any, cost_fn: float, cost_fp: float) -> Any:
+    """The cost of ``fn`` missed defaulters and ``fp`` wrongly refused clients (numbers or
+    arrays of counts, expected counts too): the one cost formula of the project."""
+    return cost_fn * fn + cost_fp * fp
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ def cost_curve(y: np.ndarray, p: np.ndarray, cost_fn: float, cost_fp: float) -> 
     fn = n_pos - refused_pos
     fp = refused - refused_pos
     thresholds = np.r_[p_sorted[last], np.inf]  # +inf: approve everyone
-    costs = np.r_[cost_fn * fn + cost_fp * fp, cost_fn * n_pos]
+    costs = np.r_[total_cost(fn, fp, cost_fn, cost_fp), total_cost(n_pos, 0, cost_fn, cost_fp)]
     return CostCurve(thresholds, costs.astype(float))
 
 
@@ -56,4 +63,4 @@ def cost_at(y: np.ndarray, p: np.ndarray, threshold: float, cost_fn: float,
     """Total cost of refusing every application with p >= threshold."""
     y = np.asarray(y, dtype=bool)
     refused = np.asarray(p) >= threshold
-    return float(cost_fn * np.sum(y & ~refused) + cost_fp * np.sum(~y & refused))
+    return float(total_cost(np.sum(y & ~refused), np.sum(~y & refused), cost_fn, cost_fp))

@@ -13,7 +13,8 @@ bureau 13.5 % and social circle 0.3 % together, OWN_CAR_AGE exactly when there i
 DAYS_EMPLOYED=365243 sentinel with ORGANIZATION_TYPE "XNA" on exactly the pensioner and
 unemployed rows (~18 %); rare XNA genders and near-constant flags. The same seed gives the same
 frame; parts use independent random streams, and ``drift`` (``creditwatch.synthetic.shift``) uses
-its own, so intensity 0 reproduces the clean frame exactly.
+its own, so intensity 0 reproduces the clean frame exactly. A ``concept`` drift changes only
+``TRUE_PD`` (and so TARGET, drawn with the same random numbers).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def generate(n_rows: int, seed: int, drift: DriftSpec | None = None, *,
         data[f.name] = np.asarray(columns[f.name]).astype(_DTYPES[f.dtype], copy=False)
     frame = pd.DataFrame(data)
     plan.finish(frame, reference_values)
-    pd_true = true_pd(frame)
+    pd_true = true_pd(frame, plan.link)
     frame[TARGET_COLUMN] = (rng["target"].random(n) < pd_true).astype(np.int64)
     frame[TRUE_PD_COLUMN] = pd_true
     return frame
