@@ -62,7 +62,7 @@ def get_bundle(args: argparse.Namespace) -> ModelBundle:
     if args.bundle:
         return load_bundle(args.bundle)
     settings = Settings()
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=3,
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3,
                       reference_rows=20_000)
     return train_model(generate(args.train_rows, 17), cfg)
 

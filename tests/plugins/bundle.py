@@ -38,7 +38,7 @@ def oracle_bundle(tmp_path_factory: pytest.TempPathFactory) -> ModelBundle:
     """A bundle trained on 100k clean synthetic rows (15k validation rows for the calibrator),
     for the performance oracle tests: small bundles calibrate on too few rows to measure the
     estimator rather than their own noise."""
-    settings = Settings(root=tmp_path_factory.mktemp("oracle-root"))
-    cfg = TrainConfig(cost_fn=settings.cost_fn, cost_fp=settings.cost_fp, seed=3,
+    settings = Settings(paths={"root": tmp_path_factory.mktemp("oracle-root")})
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3,
                       reference_rows=20_000)
     return train_model(generate(100_000, 17), cfg)

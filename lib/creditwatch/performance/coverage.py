@@ -96,7 +96,7 @@ def _clean(frame: pd.DataFrame, name: str) -> NDArray[np.float64]:
     column = frame[name]
     if column.dtype == object:  # values as sent: numbers as text are read, other text is missing
         column = pd.to_numeric(column, errors="coerce")
-    x = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    x: NDArray[np.float64] = column.to_numpy(dtype=np.float64, na_value=np.nan)
     if name == "DAYS_EMPLOYED":
         x = np.where(x == DAYS_EMPLOYED_SENTINEL, np.nan, x)
     return x
