@@ -6,9 +6,10 @@ from creditwatch.analytics.business import BusinessMixin
 from creditwatch.analytics.features import FeaturesMixin
 from creditwatch.analytics.monitoring import MonitoringMixin
 from creditwatch.analytics.operations import OperationsMixin
+from creditwatch.analytics.outcomes import OutcomesMixin
 
 
-class Analytics(OperationsMixin, BusinessMixin, MonitoringMixin, FeaturesMixin):
+class Analytics(OperationsMixin, BusinessMixin, MonitoringMixin, FeaturesMixin, OutcomesMixin):
     """Monitoring aggregates over the configured store, computed in DuckDB.
 
     ``Analytics(store)``, ``Analytics(settings)``, ``Analytics("postgresql://...")`` or

@@ -4,7 +4,7 @@ Only what the aggregates read: no raw inputs (the bulky part of a prediction) ex
 applicant segments, extracted from the inputs JSON by the store itself during the pull
 (``inputs ->> 'NAME_INCOME_TYPE'`` on PostgreSQL, ``json_extract`` on SQLite).
 
-Predictions and anomalies are append-only and copied incrementally by id; drift reports and
+Predictions, anomalies and outcomes are append-only and copied incrementally by id; drift reports and
 alerts are small and updated in place (a report's HTML path, an alert's delivery), so they
 are copied whole at each refresh. A copy kept from a given time on (``LocalCopy(since=...)``)
 keeps the predictions and anomalies of that time on, by their ``clock``.
@@ -19,7 +19,7 @@ from sqlalchemy import Table
 
 from creditwatch.analytics.fetch import TIMESTAMP, Column
 from creditwatch.schema import FIELD_BY_NAME
-from creditwatch.store.models import ALERTS, ANOMALIES, DRIFT_REPORTS, PREDICTIONS
+from creditwatch.store.models import ALERTS, ANOMALIES, DRIFT_REPORTS, OUTCOMES, PREDICTIONS
 
 # Segment column in the copy -> application field (the schema is the source of truth).
 SEGMENTS: dict[str, str] = {
@@ -66,6 +66,18 @@ PREDICTION_COLUMNS = (
     _col(_P, "amt_credit", pa.float64()),
     *(Column(name, _P.c.inputs[field].as_string(), pa.string())
       for name, field in SEGMENTS.items()),
+    # The applicant's age (a protected attribute's source) as the schema's day offset.
+    Column("days_birth", _P.c.inputs["DAYS_BIRTH"].as_float(), pa.float64()),
+)
+
+_O = OUTCOMES
+OUTCOME_COLUMNS = (
+    _col(_O, "id", pa.int64()),
+    _col(_O, "prediction_id", pa.int64()),
+    _col(_O, "application_time", TIMESTAMP),
+    _col(_O, "defaulted", pa.int64()),
+    _col(_O, "observed_at", TIMESTAMP),
+    _col(_O, "received_at", TIMESTAMP),
 )
 
 _A = ANOMALIES
@@ -115,6 +127,8 @@ ALERT_COLUMNS = (
 MIRRORS = (
     Mirror("predictions", PREDICTIONS, PREDICTION_COLUMNS, incremental=True, clock="received_at"),
     Mirror("anomalies", ANOMALIES, ANOMALY_COLUMNS, incremental=True, clock="occurred_at"),
+    # Outcomes are append-only too (a correction is a new row; the latest counts).
+    Mirror("outcomes", OUTCOMES, OUTCOME_COLUMNS, incremental=True),
     Mirror("drift_reports", DRIFT_REPORTS, DRIFT_COLUMNS, incremental=False),
     Mirror("alerts", ALERTS, ALERT_COLUMNS, incremental=False),
 )
