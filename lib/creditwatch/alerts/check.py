@@ -14,6 +14,7 @@ from typing import Any
 
 from creditwatch.alerts.notifiers import Delivery, notify
 from creditwatch.alerts.rules import Alert, evaluate
+from creditwatch.alerts.sources import SOURCES
 from creditwatch.analytics import Analytics, health
 from creditwatch.config import Settings
 from creditwatch.store import Store
@@ -51,6 +52,8 @@ def run_check(store: Store, settings: Settings, *, window: Window | None = None,
     start, end = window.bounds
     kpis = window_kpis(store, settings, start, end)
     verdicts = health.judge(kpis, settings)
+    for source in SOURCES:
+        verdicts.update(source(store, settings, window, now))
     result = CheckResult(kpis, verdicts)
     cooldown = timedelta(minutes=settings.alerts.cooldown_minutes)
     for alert in evaluate(verdicts, start, end):

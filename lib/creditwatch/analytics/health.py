@@ -38,6 +38,7 @@ class Verdict:
     value: float | None = None
     threshold: float | None = None  # the alert edge crossed (bad only)
     message: str = ""  # the alert's message (bad only)
+    alert_severity: str | None = None  # a verdict outside the KPIs says its own severity
 
     @property
     def fires(self) -> bool:
@@ -45,7 +46,7 @@ class Verdict:
 
     @property
     def severity(self) -> str:
-        return SEVERITY[self.kind]
+        return self.alert_severity or SEVERITY[self.kind]
 
 
 def approval(rate: float | None, s: Settings) -> Verdict:
