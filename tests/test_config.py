@@ -135,9 +135,11 @@ def test_every_field_has_a_description() -> None:
     assert missing == []
 
 
-def test_readme_names_only_variables_that_work() -> None:
-    """Every CREDITWATCH_* variable the README mentions is one Settings reads."""
-    mentioned = set(re.findall(r"\bCREDITWATCH_[A-Z0-9_]*[A-Z0-9]", (ROOT / "README.md").read_text()))
+def test_docs_name_only_variables_that_work() -> None:
+    """Every CREDITWATCH_* variable the README and the docs pages mention is one Settings
+    reads."""
+    texts = [(ROOT / "README.md").read_text(), *(p.read_text() for p in (ROOT / "docs").rglob("*.md"))]
+    mentioned = set(re.findall(r"\bCREDITWATCH_[A-Z0-9_]*[A-Z0-9]", "\n".join(texts)))
     known = {name for g, model in groups().items() for n in model.model_fields
              for name in env_names(g, n)}
     assert mentioned and mentioned <= known

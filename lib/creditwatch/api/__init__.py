@@ -1,4 +1,4 @@
-"""The scoring API (FastAPI): /predict, /predict-batch, /health, /model, /metrics."""
+"""The scoring API (FastAPI): /predict, /predict-batch, /outcomes, /health, /model, /metrics."""
 
 from creditwatch.api.app import create_app
 

@@ -3,7 +3,7 @@
 Slots are counted from the first start, so runs do not drift later by their own duration
 (a daily report stays at its hour); a run longer than the interval skips the slots it
 overran and the next run starts at the following slot (missed runs are not queued). For
-unattended machines, cron or a systemd timer (see the README) is sturdier.
+unattended machines, cron or a systemd timer (see docs/operations.md) is sturdier.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Optional compiled trees (lleaves): the forest compiled to native code with LLVM.
 
 Behind ``Settings.model.compiled_trees`` because compiling a few hundred trees takes tens of
-seconds once per bundle (cached beside it as ``model.compiled.so``, keyed by the bundle
-version) and needs the ``fast`` extra. Probabilities equal LightGBM's to 1e-9 (checked by a
-test); the batch benchmark records the speed-up.
+seconds once per bundle (cached as ``<artifacts>/compiled/<bundle version>.so``) and needs
+the ``fast`` extra. Probabilities equal LightGBM's to 1e-9 (checked by a test); the batch
+benchmark records the speed-up.
 """
 
 from __future__ import annotations
