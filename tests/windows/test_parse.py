@@ -69,6 +69,15 @@ def test_year_bounds_are_checked_as_written() -> None:
         parse_time("1989-12-31T23:00:00Z", years=(1990, 2099))
 
 
+@pytest.mark.parametrize("edge", ["0001-01-01T00:00:00.0+01:00", "9999-12-31T23:30:00-01:00"])
+def test_times_whose_offset_leaves_the_calendar_are_refused(edge: str) -> None:
+    """A valid ISO time whose UTC equivalent falls before year 1 or after 9999 is a WindowError
+    naming it (not an OverflowError, which the API would answer with a 500)."""
+    with pytest.raises(WindowError, match="years 1-9999 in UTC") as caught:
+        parse_time(edge)
+    assert repr(edge) in str(caught.value)
+
+
 def test_a_moment_is_an_iso_time_or_a_duration_back_from_now() -> None:
     """'7d' is seven days before now; ISO text is that time; anything else names both forms."""
     assert parse_moment("7d", NOW) == NOW - timedelta(days=7)

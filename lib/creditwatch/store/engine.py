@@ -14,6 +14,8 @@ server restarted is replaced instead of failing a request; sessions run in UTC.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,29 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _enter_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (once per file: the mode is stored in the file).
+
+    Switching needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than
+    through busy_timeout when another connection holds any lock, which is what happens when
+    several processes open a brand-new file together. So a busy answer is retried until the
+    busy timeout runs out; once one connection has switched, the others read "wal" and go on.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     path = sqlite_path(url)
     if path is not None:
@@ -80,7 +105,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _enter_wal(cursor)
             # In WAL mode NORMAL stays consistent and survives a killed process; only an OS
             # crash or power cut can lose the last commits, for far fewer fsyncs per batch.
             cursor.execute("PRAGMA synchronous = NORMAL")

@@ -54,7 +54,12 @@ def parse_time(text: str, *, years: tuple[int, int] | None = None) -> datetime:
         raise WindowError(f"{text!r} is not an ISO 8601 date or date-time{why}") from None
     if years is not None and not years[0] <= parsed.year <= years[1]:
         raise WindowError(f"must be in the years {years[0]}-{years[1]}")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in the year 0 in UTC
+        raise WindowError(f"{text!r} falls outside the years 1-9999 in UTC") from None
 
 
 def parse_moment(text: str, now: datetime | None = None) -> datetime:
