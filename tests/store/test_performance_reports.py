@@ -20,7 +20,7 @@ def _report(day: int, version: str = "m1", **extra: Any) -> dict[str, Any]:
         "created_at": T0 + (day + 1) * DAY, "window_start": T0 + day * DAY,
         "window_end": T0 + (day + 1) * DAY, "model_version": version,
         "n_predictions": 1000, "n_labelled": 850, "labelled_share": 0.85, "immature": False,
-        "auc_reference": 0.75, "auc_realized": 0.74, "auc_estimated": 0.745,
+        "auc_reference": 0.75, "auc_realized": 0.74, "auc_realized_sd": 0.02, "auc_estimated": 0.745,
         "auc_estimated_low": 0.72, "auc_estimated_high": 0.77, "default_rate_realized": 0.08,
         "default_rate_estimated": 0.081, "default_rate_estimated_low": 0.07,
         "default_rate_estimated_high": 0.09, "cost_realized": 600.0, "cost_estimated": 610.0,

@@ -8,7 +8,10 @@ dashboard and the reports say the same thing about the same window:
 * ``model_auc_estimated`` (warning): the label-free estimate's whole band lies below the
   reference floor, the held-out AUC minus ``performance.auc_drop``. Label-free: judged on
   every window, before outcomes exist (that is its purpose).
-* ``model_auc_realized`` (critical): on a mature window, the realized AUC is below that floor.
+* ``model_auc_realized`` (critical): on a mature window, the realized AUC is below that floor
+  by more than its sampling spread: ``auc_realized + z·auc_realized_sd < floor`` (``z`` the
+  two-sided normal quantile of ``performance.band_level``), so a small window's noise alone
+  does not alert.
 * ``model_calibration`` (warning): on a mature window, at least
   ``performance.calibration_bands`` PD bands are miscalibrated.
 * ``concept_drift`` (critical): realized figures outside the estimate's band in the bad
@@ -25,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from scipy.special import ndtri
 
 from creditwatch.analytics.health import BAD, GOOD, UNKNOWN, Verdict
 from creditwatch.config import Settings
@@ -46,6 +51,10 @@ def _num(report: Mapping[str, Any], key: str) -> float | None:
 def _verdict(kind: str, level: str, text: str, value: float | None = None,
              threshold: float | None = None, message: str = "") -> Verdict:
     return Verdict(kind, level, text, value, threshold, message, SEVERITY[kind])
+
+
+def _z(s: Settings) -> float:
+    return float(ndtri(0.5 + s.performance.band_level / 2.0))
 
 
 def _where(report: Mapping[str, Any]) -> str:
@@ -73,7 +82,8 @@ def realized_auc(report: Mapping[str, Any], s: Settings) -> Verdict:
     if report.get("immature", True) or ref is None or auc is None:
         return _verdict(kind, UNKNOWN, "immature window: outcomes still arriving")
     floor = ref - s.performance.auc_drop
-    if auc < floor:
+    sd = _num(report, "auc_realized_sd") or 0.0
+    if auc + _z(s) * sd < floor:
         return _verdict(kind, BAD, f"below the reference floor {floor:.3f}", auc, floor,
                         f"realized AUC {auc:.3f} below the reference {ref:.3f} − "
                         f"{s.performance.auc_drop:g} on a mature window{_where(report)}")

@@ -27,7 +27,8 @@ from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.performance import health
-from creditwatch.performance.realized import _plain
+from creditwatch.performance.ranking import auc_sd
+from creditwatch.performance.realized import RealizedPerformance, _plain
 from creditwatch.performance.reference import PerformanceReference
 from creditwatch.performance.settings import PerformanceSettings
 from creditwatch.performance.window import WindowPerformance, evaluate_window
@@ -65,6 +66,7 @@ class PerformanceRun:
             "labelled_share": r.labelled_share if r else (0.0 if self.n_predictions else None),
             "immature": not (r is not None and r.mature), "auc_reference": self.auc_reference,
             "auc_realized": r.auc if r else None,
+            "auc_realized_sd": _realized_sd(r),
             "default_rate_realized": r.default_rate if r else None,
             "cost_realized": r.decisions.cost if r else None,
             "miscalibrated_bands": int(r.calibration["miscalibrated"].sum()) if r else None,
@@ -98,6 +100,14 @@ class PerformanceRun:
         out["window_end"] = out["window_end"].isoformat()
         out["n"] = out.pop("n_predictions")
         return {**out, "alerts": self.alerts, "report_id": self.report_id}
+
+
+def _realized_sd(r: RealizedPerformance | None) -> float | None:
+    """Sampling SD of the realized AUC on its labelled rows (Hanley–McNeil)."""
+    if r is None or r.n_labelled == 0:
+        return None
+    n_pos = round(r.default_rate * r.n_labelled)
+    return auc_sd(r.auc, n_pos, r.n_labelled - n_pos)
 
 
 def _settings_dict(s: PerformanceSettings) -> dict[str, Any]:

@@ -240,6 +240,7 @@ class PerformanceReport(Base):
     immature: Mapped[bool] = mapped_column(Boolean)
     auc_reference: Mapped[float | None] = mapped_column(Float)  # held-out, from training
     auc_realized: Mapped[float | None] = mapped_column(Float)
+    auc_realized_sd: Mapped[float | None] = mapped_column(Float)  # its sampling SD
     auc_estimated: Mapped[float | None] = mapped_column(Float)
     auc_estimated_low: Mapped[float | None] = mapped_column(Float)
     auc_estimated_high: Mapped[float | None] = mapped_column(Float)

@@ -17,7 +17,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-_FLOATS = ("labelled_share", "auc_reference", "auc_realized", "auc_estimated",
+_FLOATS = ("labelled_share", "auc_reference", "auc_realized", "auc_realized_sd", "auc_estimated",
            "auc_estimated_low", "auc_estimated_high", "default_rate_realized",
            "default_rate_estimated", "default_rate_estimated_low", "default_rate_estimated_high",
            "cost_realized", "cost_estimated", "cost_estimated_low", "cost_estimated_high")
