@@ -61,12 +61,15 @@ class PerformanceReportsMixin(StoreBase):
         end: datetime | None = None,
         *,
         model_version: str | None = None,
+        created: tuple[datetime, datetime] | None = None,
         result: bool = False,
     ) -> pd.DataFrame:
-        """Reports whose window starts in ``[start, end)``, oldest window first; the full
-        ``result`` JSON only when asked."""
+        """Reports whose window starts in ``[start, end)`` (and, given ``created``, that were
+        computed in that ``[from, to)``), oldest window first; ``result`` only when asked."""
         columns = list(_T.c) if result else _SUMMARY
         stmt = select(*columns).where(*window(_T.c.window_start, start, end))
+        if created is not None:
+            stmt = stmt.where(*window(_T.c.created_at, *created))
         if model_version is not None:
             stmt = stmt.where(_T.c.model_version == model_version)
         return self._frame(stmt.order_by(_T.c.window_start, _T.c.window_end, _T.c.id))
