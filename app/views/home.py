@@ -9,6 +9,7 @@ from creditwatch import figures
 from creditwatch.analytics import health
 from creditwatch.config import Settings
 from creditwatch.dashboard.pagedata import PERIOD_LABELS, RECENT_ALERTS, HomeData
+from creditwatch.performance import health as model_health
 
 
 def system_status(s: Settings) -> None:
@@ -62,6 +63,7 @@ def body(s: Settings) -> None:
                     f"{drift['window_end']:%Y-%m-%d %H:%M} UTC")
     ui.kpi(cols[3], f"Alerts fired ({PERIOD_LABELS[RECENT_ALERTS].lower()})",
            ui.count(len(data.alerts)))
+    model_line(data, s)
     left, right = st.columns([3, 2])
     with left:
         ui.chart(figures.volume(data.volume), "home_volume")
@@ -69,6 +71,31 @@ def body(s: Settings) -> None:
                    "follow the period chosen in the sidebar.")
     with right:
         alerts(data)
+
+
+def model_line(data: HomeData, s: Settings) -> None:
+    """One line of model health: the newest window's performance report, judged."""
+    report = data.latest_model
+    if report is None:
+        st.caption(":gray[:material/remove:] **Model health**: no performance report yet "
+                   "(`creditwatch performance history --every 1d`; see the Model page).")
+        return
+    judged = model_health.judge(report, s)
+    level = model_health.worst(judged)
+    color, icon = ui.LEVEL_STYLES[level]
+    word = {health.BAD: "ALERT", health.GOOD: "OK"}.get(level, "not judged yet")
+    est, real = report.get("auc_estimated"), report.get("auc_realized")
+    figures_text = "; ".join(part for part in (
+        f"estimated AUC {est:.3f} ({report['auc_estimated_low']:.3f}–"
+        f"{report['auc_estimated_high']:.3f})" if est is not None else "",
+        f"realized {real:.3f} on {report['labelled_share']:.0%} labelled"
+        + (" (immature)" if report["immature"] else "") if real is not None else "",
+    ) if part)
+    fired = [v.message for v in judged.values() if v.fires]
+    st.markdown(f":{color}[:material/{icon}:] **Model health: {word}** · model "
+                f"`{report['model_version']}`, window {report['window_start']:%Y-%m-%d %H:%M} "
+                f"→ {report['window_end']:%Y-%m-%d %H:%M} UTC · {figures_text or 'no figures'}"
+                + (f" · {'; '.join(fired)}" if fired else ""))
 
 
 def alerts(data: HomeData) -> None:
@@ -83,7 +110,8 @@ def alerts(data: HomeData) -> None:
 
 st.title("creditwatch monitoring")
 st.caption("Scoring API, prediction store and model at a glance. Pages: Overview (KPIs), "
-           "Performance (latency, errors), Business (decisions, amounts, cost), Data Drift.")
+           "Performance (latency, errors), Business (decisions, amounts, cost), Data Drift, Model "
+           "(realized vs estimated performance).")
 settings = context.settings()
 system_status(settings)
 ui.run(None, body, uses_period=False)
