@@ -75,27 +75,9 @@ def body(s: Settings) -> None:
 
 def model_line(data: HomeData, s: Settings) -> None:
     """One line of model health: the newest window's performance report, judged."""
-    report = data.latest_model
-    if report is None:
-        st.caption(":gray[:material/remove:] **Model health**: no performance report yet "
-                   "(`creditwatch performance history --every 1d`; see the Model page).")
-        return
-    judged = model_health.judge(report, s)
-    level = model_health.worst(judged)
+    level, text = model_health.headline(data.latest_model, s)
     color, icon = ui.LEVEL_STYLES[level]
-    word = {health.BAD: "ALERT", health.GOOD: "OK"}.get(level, "not judged yet")
-    est, real = report.get("auc_estimated"), report.get("auc_realized")
-    figures_text = "; ".join(part for part in (
-        f"estimated AUC {est:.3f} ({report['auc_estimated_low']:.3f}–"
-        f"{report['auc_estimated_high']:.3f})" if est is not None else "",
-        f"realized {real:.3f} on {report['labelled_share']:.0%} labelled"
-        + (" (immature)" if report["immature"] else "") if real is not None else "",
-    ) if part)
-    fired = [v.message for v in judged.values() if v.fires]
-    st.markdown(f":{color}[:material/{icon}:] **Model health: {word}** · model "
-                f"`{report['model_version']}`, window {report['window_start']:%Y-%m-%d %H:%M} "
-                f"→ {report['window_end']:%Y-%m-%d %H:%M} UTC · {figures_text or 'no figures'}"
-                + (f" · {'; '.join(fired)}" if fired else ""))
+    st.markdown(f":{color}[:material/{icon}:] {text}")
 
 
 def alerts(data: HomeData) -> None:

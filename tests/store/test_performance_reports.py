@@ -78,10 +78,13 @@ def test_reports_by_window_range_and_latest_per_version(store: Store) -> None:
     assert latest["m1"]["window_start"] == T0 + 3 * DAY
     assert latest["m0"]["window_start"] == T0 + DAY
     assert "result" not in latest["m1"]
+    newest = store.latest_performance_report()
+    assert newest is not None and newest["model_version"] == "m1"
     assert not math.isnan(latest["m1"]["auc_estimated"])
 
 
 def test_no_reports(store: Store) -> None:
     """An empty table: no rows, no latest report."""
     assert store.latest_performance_reports() == {}
+    assert store.latest_performance_report() is None
     assert store.read_performance_reports().empty

@@ -87,15 +87,9 @@ class ModelWindowData:
     scores: pd.DataFrame  # bin_left, bin_right, window_share, reference_share
 
 
-def latest_model_report(a: Analytics) -> dict[str, Any] | None:
-    """The performance report of the most recent window of any model version."""
-    latest = list(a.store.latest_performance_reports().values())
-    return max(latest, key=lambda r: (r["window_end"], r["created_at"])) if latest else None
-
-
 def home(a: Analytics) -> HomeData:
     return HomeData(a.kpis("all"), a.kpis("24h"), a.latest_drift(), a.alerts(RECENT_ALERTS),
-                    a.volume(RECENT_ALERTS), latest_model_report(a))
+                    a.volume(RECENT_ALERTS), a.store.latest_performance_report())
 
 
 def overview(a: Analytics, period: str) -> OverviewData:

@@ -137,3 +137,31 @@ def worst(verdicts: Mapping[str, Verdict]) -> str:
     """``bad`` if any verdict is, else ``good`` if any is, else ``unknown``."""
     levels = {v.level for v in verdicts.values()}
     return BAD if BAD in levels else GOOD if GOOD in levels else UNKNOWN
+
+
+def headline(report: Mapping[str, Any] | None, s: Settings) -> tuple[str, str]:
+    """The model-health level of a report (``worst`` of its verdicts) and one Markdown
+    sentence saying it, for the Home page and the monitoring report's summary."""
+    if report is None:
+        return UNKNOWN, ("**Model health**: no performance report yet (`creditwatch "
+                         "performance history --every 1d`).")
+    judged = judge(report, s)
+    level = worst(judged)
+    word = {BAD: "ALERT", GOOD: "OK"}.get(level, "not judged yet")
+    parts = []
+    est, real = _num(report, "auc_estimated"), _num(report, "auc_realized")
+    if est is not None:
+        parts.append(f"estimated AUC {est:.3f} ({_num(report, 'auc_estimated_low') or 0:.3f}–"
+                     f"{_num(report, 'auc_estimated_high') or 0:.3f})")
+    if real is not None:
+        share = _num(report, "labelled_share") or 0.0
+        parts.append(f"realized {real:.3f} on {share:.0%} labelled"
+                     + (" (immature)" if report.get("immature") else ""))
+    fired = [v.message for v in judged.values() if v.fires]
+    start, end = report.get("window_start"), report.get("window_end")
+    window = (f", window {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
+              if start is not None and end is not None else "")
+    text = (f"**Model health: {word}** (model `{report.get('model_version')}`{window}): "
+            + ("; ".join(parts) or "no figures") + (". " + "; ".join(fired) if fired else "")
+            + ".")
+    return level, text

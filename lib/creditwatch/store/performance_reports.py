@@ -4,6 +4,7 @@ application time and model version.
     store.write_performance_report(row)          # replaces the row of the same window+version
     store.read_performance_reports(start, end)    # DataFrame by window, without ``result``
     store.latest_performance_reports()            # {model_version: newest window's row}
+    store.latest_performance_report()             # the newest window's row, any version
 
 ``latest_performance_reports`` is the simple read for gauges and health lines: for each model
 version, the report of its most recent window (the largest ``window_end``; among equal ends
@@ -85,3 +86,9 @@ class PerformanceReportsMixin(StoreBase):
             for row in conn.execute(stmt).mappings():
                 latest.setdefault(row["model_version"], dict(row))
         return latest
+
+    def latest_performance_report(self) -> dict[str, Any] | None:
+        """The report of the most recent window of any model version (latest end, then
+        latest computed), without ``result``; None when there is none."""
+        latest = list(self.latest_performance_reports().values())
+        return max(latest, key=lambda r: (r["window_end"], r["created_at"])) if latest else None
