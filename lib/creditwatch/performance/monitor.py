@@ -172,15 +172,23 @@ class PerformanceMonitor:
         frame, inputs = self.read(window) if data is None else data
         result = evaluate(self.reference, window, frame, inputs, self.settings)
         if save:
-            result.report_id = self.store.write_performance_report(
-                {**result.stored(), "created_at": datetime.now(UTC)})
+            self.save([result])
         return result
+
+    def save(self, runs: Sequence[PerformanceRun]) -> None:
+        """Store the runs' reports in one transaction and set their ``report_id``."""
+        now = datetime.now(UTC)
+        ids = self.store.write_performance_reports([{**r.stored(), "created_at": now}
+                                                    for r in runs])
+        for run, report_id in zip(runs, ids, strict=True):
+            run.report_id = report_id
 
     def history(self, windows: Sequence[Window], *, save: bool = True,
                 on_window: Callable[[PerformanceRun], None] | None = None
                 ) -> list[PerformanceRun]:
         """One run per window, in order; the next windows are read in background threads
-        while this one is evaluated (``on_window`` sees each run, e.g. for a progress bar)."""
+        while this one is evaluated (``on_window`` sees each run, e.g. for a progress bar);
+        the reports are stored together at the end, in one transaction."""
         runs: list[PerformanceRun] = []
         if not windows:
             return runs
@@ -191,10 +199,12 @@ class PerformanceMonitor:
                 data = pending.popleft().result()
                 if i + PREFETCH_WINDOWS < len(windows):
                     pending.append(pool.submit(self.read, windows[i + PREFETCH_WINDOWS]))
-                run = self.run(window, save=save, data=data)
+                run = self.run(window, save=False, data=data)
                 runs.append(run)
                 if on_window is not None:
                     on_window(run)
+        if save:
+            self.save(runs)
         return runs
 
     def close(self) -> None:

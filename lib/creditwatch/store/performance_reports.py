@@ -14,7 +14,7 @@ the shortest window, then the newest computation), every column but the bulky ``
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,12 +43,20 @@ class PerformanceReportsMixin(StoreBase):
         """Store one window's report (keys: the ``performance_reports`` columns; NaN stored
         as NULL; ``created_at`` defaults to now), replacing any report of the same window
         and model version in the same transaction; returns its id."""
-        row = _row(report)
+        return self.write_performance_reports([report])[0]
+
+    def write_performance_reports(self, reports: Sequence[Mapping[str, Any]]) -> list[int]:
+        """``write_performance_report`` for several reports in one transaction (a history):
+        all are stored, or none (a bad one is refused before anything is written)."""
+        rows = [_row(report) for report in reports]
+        ids = []
         with self._write() as conn:
-            conn.execute(delete(_T).where(_T.c.window_start == row["window_start"],
-                                          _T.c.window_end == row["window_end"],
-                                          _T.c.model_version == row["model_version"]))
-            return int(conn.execute(_T.insert().returning(_T.c.id), row).scalar_one())
+            for row in rows:
+                conn.execute(delete(_T).where(_T.c.window_start == row["window_start"],
+                                              _T.c.window_end == row["window_end"],
+                                              _T.c.model_version == row["model_version"]))
+                ids.append(int(conn.execute(_T.insert().returning(_T.c.id), row).scalar_one()))
+        return ids
 
     def get_performance_report(self, report_id: int) -> dict[str, Any] | None:
         """One report with its full ``result``, or None."""
