@@ -36,6 +36,7 @@ from creditwatch.store import Store
 from creditwatch.windows import Window
 
 PREFETCH_WINDOWS = 2  # windows read ahead during a history
+READ_COLUMNS = ("id", "probability")  # of Analytics.labelled, besides the outcome
 
 
 @dataclass
@@ -156,7 +157,8 @@ class PerformanceMonitor:
 
     def read(self, window: Window) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The window's labelled rows and, when coverage is checked, their inputs."""
-        frame = self.analytics.labelled(window, model_version=self.model_version)
+        frame = self.analytics.labelled(window, model_version=self.model_version,
+                                        columns=READ_COLUMNS)
         coverage = self.reference.coverage
         if not (self.settings.performance.check_coverage and coverage is not None
                 and self.reference.can_estimate and len(frame)):
