@@ -9,6 +9,7 @@ from creditwatch import figures
 from creditwatch.analytics import health
 from creditwatch.config import Settings
 from creditwatch.dashboard.pagedata import PERIOD_LABELS, RECENT_ALERTS, HomeData
+from creditwatch.performance import health as model_health
 
 
 def system_status(s: Settings) -> None:
@@ -62,6 +63,7 @@ def body(s: Settings) -> None:
                     f"{drift['window_end']:%Y-%m-%d %H:%M} UTC")
     ui.kpi(cols[3], f"Alerts fired ({PERIOD_LABELS[RECENT_ALERTS].lower()})",
            ui.count(len(data.alerts)))
+    model_line(data, s)
     left, right = st.columns([3, 2])
     with left:
         ui.chart(figures.volume(data.volume), "home_volume")
@@ -69,6 +71,13 @@ def body(s: Settings) -> None:
                    "follow the period chosen in the sidebar.")
     with right:
         alerts(data)
+
+
+def model_line(data: HomeData, s: Settings) -> None:
+    """One line of model health: the newest window's performance report, judged."""
+    level, text = model_health.headline(data.latest_model, s)
+    color, icon = ui.LEVEL_STYLES[level]
+    st.markdown(f":{color}[:material/{icon}:] {text}")
 
 
 def alerts(data: HomeData) -> None:
@@ -83,7 +92,8 @@ def alerts(data: HomeData) -> None:
 
 st.title("creditwatch monitoring")
 st.caption("Scoring API, prediction store and model at a glance. Pages: Overview (KPIs), "
-           "Performance (latency, errors), Business (decisions, amounts, cost), Data Drift.")
+           "Performance (latency, errors), Business (decisions, amounts, cost), Data Drift, Model "
+           "(realized vs estimated performance).")
 settings = context.settings()
 system_status(settings)
 ui.run(None, body, uses_period=False)

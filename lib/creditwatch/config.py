@@ -37,6 +37,7 @@ from creditwatch.config_groups import (
     HealthConfig,
     ModelConfig,
     PathsConfig,
+    PerformanceConfig,
     StoreConfig,
 )
 
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
                                            "bands, seed.")
     drift: DriftConfig = Field(default_factory=DriftConfig,
                                description="Drift detection per time window.")
+    performance: PerformanceConfig = Field(default_factory=PerformanceConfig,
+                                           description="Model performance per window: "
+                                                       "maturity, estimate bands, concept "
+                                                       "drift and their alerts.")
     api: ApiConfig = Field(default_factory=ApiConfig,
                            description="The scoring API and how clients reach it.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig,

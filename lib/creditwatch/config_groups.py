@@ -160,6 +160,47 @@ class DriftConfig(Group):
         return self
 
 
+class PerformanceConfig(Group):
+    """Model performance per window (``creditwatch performance``): what counts as mature, how
+    wide an estimate's band is, when concept drift is signalled, and the edges of its alerts.
+    ``PerformanceSettings.of(settings.performance)`` hands the library its part."""
+
+    FLAT = "performance_"
+    maturity_share: float = Field(0.8, gt=0, le=1, description=(
+        "A window is mature once this share of its predictions have an outcome; the realized "
+        "figures of immature windows are shown, marked, and never raise an alert."))
+    min_labelled: int = Field(200, ge=2, description=(
+        "Fewer labelled predictions than this and no concept-drift signal is computed."))
+    band_level: float = Field(0.95, gt=0, lt=1, description=(
+        "Two-sided coverage of an estimate's band (0.95: about ±1.96 sampling SD)."))
+    concept_alpha: float = Field(0.01, gt=0, lt=1, description=(
+        "Family-wise level of the concept-drift signal (realized AUC below, or default rate "
+        "above, the estimate's band on a mature window)."))
+    calibration_alpha: float = Field(0.01, gt=0, lt=1, description=(
+        "A PD band of the calibration table is miscalibrated when its exact binomial p-value "
+        "is below this."))
+    coverage_quantile: float = Field(0.99, gt=0, lt=1, description=(
+        "A prediction is outside the reference's coverage when its novelty exceeds this "
+        "quantile of the reference rows' own; the estimate widens its band for those rows."))
+    coverage_fields: int = Field(12, ge=1, description=(
+        "How many of the model's most important numeric fields the coverage check reads."))
+    extrapolation_logit: float = Field(1.0, ge=0, description=(
+        "How far (log-odds) the probability of a prediction outside the coverage may be off; "
+        "the estimate's band spans that much."))
+    check_coverage: bool = Field(True, description=(
+        "Read each window's inputs to check the reference's coverage (off: the estimate trusts "
+        "every probability and reads only the scores, which is faster on large windows)."))
+    auc_drop: float = Field(0.05, ge=0, lt=1, description=(
+        "The reference band's floor is the held-out AUC minus this: an estimated AUC whose "
+        "whole band lies below it, or a realized AUC below it on a mature window, alerts."))
+    calibration_bands: int = Field(2, ge=1, description=(
+        "A mature window's calibration fails (and alerts) when at least this many PD bands "
+        "are miscalibrated."))
+    prediction_drift_ks: float = Field(0.1, gt=0, le=1, description=(
+        "Prediction drift alerts when the KS statistic of the window's scores against the "
+        "reference's reaches this (and is significant at `concept_alpha`)."))
+
+
 class ApiConfig(Group):
     key: SecretStr | None = Field(None, json_schema_extra=_env("CREDITWATCH_API_KEY"),
                                   description=(

@@ -81,6 +81,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory, bundle_dir: Path,
         sent = seeding.seed_over_http(api.url)
         wait_stored(store, backfilled + sent.accepted, sent.rejected)
         seeding.drift_and_alerts(store, bundle, settings)
+        seeding.model_performance(store, bundle, settings)
         dashboard = Dashboard(root, {"CREDITWATCH_API_URL": api.url,
                                      "CREDITWATCH_ARTIFACTS_DIR": str(root / "artifacts")})
         dashboard.start()

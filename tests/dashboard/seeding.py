@@ -152,3 +152,36 @@ def drift_and_alerts(store: Store, bundle: ModelBundle, settings: Settings,
         ids.append(monitor.run(Window(start, start + timedelta(days=2.5))).report_id)
     run_check(store, settings, now=now)
     return [i for i in ids if i is not None]
+
+
+LABELLED = (1.0, 1.0, 1.0, 1.0, 0.95, 0.9, 0.5, 0.0)  # outcome share per backfill batch
+
+
+def model_performance(store: Store, bundle: ModelBundle, settings: Settings) -> list[int]:
+    """Outcomes for the backfill (each drawn from its application's TRUE_PD, the generator
+    regenerating the same batches; older batches fully labelled, the newest not at all),
+    then one performance report per backfill batch's window; returns the report ids."""
+    import numpy as np
+
+    from creditwatch.performance.monitor import PerformanceMonitor
+    from creditwatch.windows import Window
+
+    rng = np.random.default_rng(21)
+    stored = store.read_predictions(columns=["request_id", "application_time"])
+    outcomes, windows = [], []
+    for b, (drift, share) in enumerate(zip(BACKFILL_DRIFT, LABELLED, strict=True)):
+        frame = generate(BACKFILL_SIZE, 100 + b, DriftSpec.parse(drift),
+                         id_start=900_000 + b * 1000)
+        batch = stored[stored["request_id"].str.startswith(f"backfill-{b}-")]
+        start = batch["application_time"].min().to_pydatetime()
+        windows.append(Window(start, start + timedelta(days=2.5)))
+        defaulted = rng.random(len(frame)) < frame["TRUE_PD"].to_numpy()
+        for i in np.flatnonzero(rng.random(len(frame)) < share):
+            when = start + timedelta(hours=int(i) + 24)
+            outcomes.append({"event_id": f"seed-outcome-{b}-{i}", "key": "request_id",
+                             "value": f"backfill-{b}-{i}", "defaulted": int(defaulted[i]),
+                             "observed_at": when, "received_at": when, "source": "seed"})
+    store.write_outcomes(outcomes)
+    with PerformanceMonitor(store, settings, bundle=bundle) as monitor:
+        runs = monitor.history(sorted(windows, key=lambda w: w.bounds))
+    return [r.report_id for r in runs if r.report_id is not None]

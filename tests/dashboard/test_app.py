@@ -22,9 +22,9 @@ from tests.dashboard.conftest import UNREACHABLE_PG, copy_bundle
 from tests.plugins.postgres import STORES
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
-PAGES = ["home", "overview", "performance", "business", "drift"]
+PAGES = ["home", "overview", "performance", "business", "drift", "model"]
 # Plotly charts each page draws on the seeded store.
-CHARTS = {"home": 1, "overview": 4, "performance": 3, "business": 8, "drift": 2}
+CHARTS = {"home": 1, "overview": 4, "performance": 3, "business": 8, "drift": 2, "model": 5}
 UNREACHABLE = "The prediction store is unreachable"
 
 
@@ -64,6 +64,8 @@ def test_empty_store_says_how_to_generate_traffic(page: str, tmp_path: Path, bun
     info = texts(at.info)
     if page == "drift":
         assert "No drift check yet" in info
+    elif page == "model":
+        assert "No model performance report yet" in info and "creditwatch performance" in info
     else:
         assert "No predictions" in info and "creditwatch simulate" in info
     if page == "home":  # nothing listens on port 1: the API is reported down, with the fix
@@ -120,6 +122,7 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             seeding.backfill(store, bundle, settings)
             seeding.seed_in_process(settings)
             seeding.drift_and_alerts(store, bundle, settings)
+            seeding.model_performance(store, bundle, settings)
         yield root, url
     finally:
         if name is not None and admin is not None:

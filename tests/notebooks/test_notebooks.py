@@ -19,7 +19,8 @@ from tests.plugins.postgres import STORES
 from tests.plugins.seeded import NOW, seeded_url
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-EXPECTED = ["01_drift_analysis", "02_traffic_simulation", "03_monitoring_report"]
+EXPECTED = ["01_drift_analysis", "02_traffic_simulation", "03_monitoring_report",
+            "04_model_performance"]
 
 
 def test_notebooks_are_committed_without_outputs_and_with_parameters() -> None:
@@ -64,18 +65,23 @@ def _outputs(path: Path) -> str:
 @pytest.mark.slow
 def test_all_notebooks_run_top_to_bottom(notebook_store: str, bundle_dir: Path,
                                          tmp_path: Path) -> None:
-    """papermill runs the three notebooks in a fresh kernel against the store, each ending
-    without error, with offline HTML exports showing the figures of their data."""
+    """papermill runs the four notebooks in a fresh kernel against the store, each ending
+    without error, with offline HTML exports showing the figures of their data; the model
+    performance notebook stores one report per daily window of its period, and the
+    monitoring report's summary states the model's health."""
     params = {"database_url": notebook_store, "bundle_dir": str(bundle_dir),
               "as_of": NOW.isoformat(), "window": "2d", "evidently": False,
               "history_every": "1d", "period": "7d",
               "batch_size": 20, "n_batches": 3, "concurrency": 4}
-    run = run_report(select_notebooks(NOTEBOOKS, "01,02,03"), params, reports_dir=tmp_path,
+    run = run_report(select_notebooks(NOTEBOOKS, "01,02,04,03"), params, reports_dir=tmp_path,
                      timeout_s=600)
+    order = [EXPECTED[i] for i in (0, 1, 3, 2)]
     assert [(n.name, n.status, n.error) for n in run.notebooks] == [
-        (name, "ok", None) for name in EXPECTED]
+        (name, "ok", None) for name in order]
     folder = run.folder
-    drift, sim, report = (_outputs(folder / f"{name}.ipynb") for name in EXPECTED)
+    drift, sim, report, model = (_outputs(folder / f"{name}.ipynb") for name in EXPECTED)
+    assert "7 window(s) evaluated and stored" in model and "Model health" in model
+    assert "Model health" in report
     assert "columns drifted" in drift and "window(s) checked for the history" in drift
     assert "in-process API: 60 of 60 requests answered" in sim
     assert "predictions" in report and "Verdict:" in report and "threshold" in report

@@ -148,3 +148,32 @@ def test_jeffreys_interval_ends_at_zero_and_one() -> None:
     assert low[0] == 0 and high[1] == 1
     assert 0 < high[0] < 1 and 0 < low[1] < 1
     assert np.isnan(low[2]) and np.isnan(high[2])
+
+
+def test_auc_sd_matches_hanley_mcneil_by_hand() -> None:
+    """The AUC's standard error is Hanley & McNeil's, computed here by hand for A = 0.8,
+    50 positives, 450 negatives; NaN without both classes."""
+    from creditwatch.performance.ranking import auc_sd
+
+    a, n1, n2 = 0.8, 50, 450
+    q1, q2 = a / (2 - a), 2 * a**2 / (1 + a)
+    by_hand = np.sqrt((a * (1 - a) + (n1 - 1) * (q1 - a**2) + (n2 - 1) * (q2 - a**2)) / (n1 * n2))
+    assert auc_sd(a, n1, n2) == pytest.approx(by_hand, rel=1e-12)
+    assert np.isnan(auc_sd(a, 0, 10))
+
+
+def test_auc_sd_agrees_with_the_spread_of_simulated_aucs() -> None:
+    """On binormal scores with a true AUC of 0.8 (50 defaulters, 450 others), the standard
+    error is close to the SD of sklearn's AUC over 1,000 simulated windows, on the safe side
+    (Hanley-McNeil's exponential model overstates the binormal spread by about 15 %: at most
+    25 % above, never more than 5 % below)."""
+    from scipy.stats import norm
+
+    from creditwatch.performance.ranking import auc_sd
+
+    rng = np.random.default_rng(3)
+    shift = np.sqrt(2) * norm.ppf(0.8)
+    y = np.r_[np.ones(50), np.zeros(450)]
+    aucs = [roc_auc_score(y, np.r_[rng.normal(shift, 1, 50), rng.normal(0, 1, 450)])
+            for _ in range(1000)]
+    assert 0.95 <= auc_sd(0.8, 50, 450) / np.std(aucs) <= 1.25

@@ -20,6 +20,7 @@ from tests.store.records import T0
 TABLES = {
     "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
     "training_reference_columns", "drift_reports", "alerts", "alembic_version", "outcomes",
+    "performance_reports",
 }
 WINDOW_INDEXES = {
     "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},

@@ -5,6 +5,8 @@ probabilities, decisions, confidence levels, data quality and the top feature va
 what the API would have stored; only the timings are drawn (log-normal, like measured
 latencies) and the request times spread evenly over ``[start, end)``. A share of requests
 becomes anomalies (HTTP 422 with field errors, as the API records a rejected request).
+With ``labelled`` > 0, that share of the predictions gets an outcome drawn from its
+application's ``TRUE_PD`` (the generator's truth), observed ``outcome_delay`` later.
 """
 
 from __future__ import annotations
@@ -32,6 +34,19 @@ COMPACT_FIELDS = (ID_COLUMN, "AMT_CREDIT", "AMT_INCOME_TOTAL", *SEGMENTS.values(
 class SeedResult:
     predictions: int = 0
     anomalies: int = 0
+    outcomes: int = 0
+
+
+def outcome_records(frame: pd.DataFrame, times: list[datetime], *, rng: np.random.Generator,
+                    prefix: str, share: float, delay: timedelta) -> list[dict[str, Any]]:
+    """Outcomes of a random ``share`` of the rows of ``frame`` (keyed by the request ids
+    ``scored_records`` gives them), each a Bernoulli draw of the row's ``TRUE_PD``."""
+    pd_true = frame["TRUE_PD"].to_numpy(dtype=np.float64)
+    chosen = np.flatnonzero(rng.random(len(frame)) < share)
+    defaulted = rng.random(len(frame)) < pd_true
+    return [{"event_id": f"{prefix}-o{i}", "key": "request_id", "value": f"{prefix}-{i}",
+             "defaulted": int(defaulted[i]), "observed_at": times[i] + delay,
+             "received_at": times[i] + delay, "source": "seed"} for i in chosen]
 
 
 def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *,
@@ -69,7 +84,8 @@ def anomaly_records(times: list[datetime], *, prefix: str) -> list[dict[str, Any
 def seed_store(store: Store, scorer: Scorer, n: int, *, start: datetime, end: datetime,
                seed: int = 0, drift: DriftSpec | None = None, error_rate: float = 0.02,
                batch: int = 5_000, top_k: int = 20, compact: bool = False,
-               prefix: str | None = None) -> SeedResult:
+               prefix: str | None = None, labelled: float = 0.0,
+               outcome_delay: timedelta = timedelta(days=1)) -> SeedResult:
     """Write ``n`` scored predictions spread over ``[start, end)`` (and about
     ``error_rate * n`` anomalies) in batches; returns how many rows were written."""
     rng = np.random.default_rng(seed)
@@ -85,7 +101,10 @@ def seed_store(store: Store, scorer: Scorer, n: int, *, start: datetime, end: da
                                  top_k=top_k, compact=compact)
         bad = np.flatnonzero(rng.random(size) < error_rate)
         anomalies = anomaly_records([times[i] for i in bad], prefix=f"{prefix}-{first}")
-        counts = store.write_batch(predictions=records, anomalies=anomalies)
+        outcomes = outcome_records(frame, times, rng=rng, prefix=f"{prefix}-{first}",
+                                   share=labelled, delay=outcome_delay) if labelled else []
+        counts = store.write_batch(predictions=records, anomalies=anomalies, outcomes=outcomes)
         result.predictions += counts.predictions
         result.anomalies += counts.anomalies
+        result.outcomes += len(outcomes)
     return result

@@ -13,12 +13,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
+from creditwatch.analytics.core import plain
 from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
+from creditwatch.performance import health as model_health
 from creditwatch.store import Store
 from creditwatch.windows import Window
 
 Source = Callable[[Store, Settings, Window, datetime], Mapping[str, Verdict]]
 
-SOURCES: tuple[Source, ...] = ()
+
+def model_performance(store: Store, settings: Settings, window: Window, now: datetime
+                      ) -> dict[str, Verdict]:
+    """Model health (``performance.health``) of the performance reports computed during the
+    check's window (by ``created_at``), else of each model version's latest report: per
+    kind, the first window judged bad, else the most recent window's verdict. No report:
+    no verdict (nothing to say, nothing fires)."""
+    frame = store.read_performance_reports(created=window.bounds)
+    reports: list[dict[str, Any]] = [{str(k): plain(v) for k, v in row.items()}
+                                     for row in frame.to_dict("records")]
+    if not reports:
+        reports = list(store.latest_performance_reports().values())
+    verdicts: dict[str, Verdict] = {}
+    for report in sorted(reports, key=lambda r: (r["window_end"], r["window_start"])):
+        for kind, verdict in model_health.judge(report, settings).items():
+            if kind not in verdicts or not verdicts[kind].fires:
+                verdicts[kind] = verdict
+    return verdicts
+
+
+SOURCES: tuple[Source, ...] = (model_performance,)

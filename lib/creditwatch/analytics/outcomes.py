@@ -10,6 +10,7 @@ only its own outcomes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -23,10 +24,14 @@ LABELLED_COLUMNS = ("id", "application_time", "received_at", "model_version", "p
 
 
 class OutcomesMixin(AnalyticsBase):
-    def labelled(self, period: Period = "30d", *, model_version: str | None = None
-                 ) -> pd.DataFrame:
-        """The period's predictions (``LABELLED_COLUMNS``) with their current outcome:
-        ``defaulted`` (0/1, NULL when none yet) and ``observed_at``; oldest first."""
+    def labelled(self, period: Period = "30d", *, model_version: str | None = None,
+                 columns: Sequence[str] = LABELLED_COLUMNS) -> pd.DataFrame:
+        """The period's predictions (``columns``, by default ``LABELLED_COLUMNS``) with their
+        current outcome: ``defaulted`` (0/1, NULL when none yet) and ``observed_at``; oldest
+        first."""
+        unknown = set(columns) - set(LABELLED_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown labelled columns: {sorted(unknown)}")
         window = self.window(period)
         self._covered(self.time_column, window.start)
         params: dict[str, Any] = {}
@@ -36,12 +41,12 @@ class OutcomesMixin(AnalyticsBase):
         if model_version is not None:
             where += " AND p.model_version = $model_version"
             params["model_version"] = model_version
-        columns = ", ".join(f"p.{c}" for c in LABELLED_COLUMNS)
+        selected = ", ".join(f"p.{c}" for c in columns)
         return self._query(f"""
             WITH latest AS (
                 SELECT prediction_id, arg_max(defaulted, id) AS defaulted,
                        arg_max(observed_at, id) AS observed_at
                 FROM outcomes WHERE {where_o} GROUP BY 1)
-            SELECT {columns}, l.defaulted, l.observed_at
+            SELECT {selected}, l.defaulted, l.observed_at
             FROM predictions AS p LEFT JOIN latest AS l ON l.prediction_id = p.id
             WHERE {where} ORDER BY p.{self.time_column}, p.id""", params)

@@ -16,7 +16,7 @@ report_app = typer.Typer(help="Run the report notebooks with papermill; archive 
 
 @report_app.command("run")
 def run(
-    notebooks: str = typer.Option("01,03", "--notebooks", "-n",
+    notebooks: str = typer.Option("01,04,03", "--notebooks", "-n",
                                   help="Notebooks by number or name, comma-separated (02 sends traffic)."),
     param: list[str] = typer.Option([], "--param", "-p", help="A parameter, key=value (repeatable)."),
     params_file: Path | None = typer.Option(None, "--params-file", help="YAML mapping of parameters."),

@@ -2,7 +2,8 @@
 
 The app caches these calls (``st.cache_data``) and the benchmark times exactly them, first
 and repeated, so "a page's data" means the same thing in both places. Nothing here computes
-a statistic: every figure comes from ``creditwatch.analytics`` or the store's drift history.
+a statistic: every figure comes from ``creditwatch.analytics`` or the store's drift and
+performance reports (the Model page only bins its window's scores beside the reference's).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from creditwatch.analytics import NAMED, Analytics
@@ -23,6 +25,7 @@ PERIOD_LABELS = {"24h": "Last 24 h", "7d": "Last 7 days", "30d": "Last 30 days",
 RECENT_ALERTS = "7d"  # what "alerts fired recently" covers on the Home page
 SLOWEST = 10
 LATEST_ANOMALIES = 20
+SCORE_BINS = 30
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class HomeData:
     latest_drift: dict[str, Any] | None
     alerts: pd.DataFrame  # fired in RECENT_ALERTS, newest first
     volume: pd.DataFrame  # traffic of the last RECENT_ALERTS
+    latest_model: dict[str, Any] | None = None  # the newest window's performance report
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,21 @@ class DriftData:
     latest: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class ModelData:
+    history: pd.DataFrame  # one performance report per window and model version
+
+
+@dataclass(frozen=True)
+class ModelWindowData:
+    report: dict[str, Any]  # the stored report, with its full result
+    calibration: pd.DataFrame  # realized calibration by PD band (empty without outcomes)
+    scores: pd.DataFrame  # bin_left, bin_right, window_share, reference_share
+
+
 def home(a: Analytics) -> HomeData:
     return HomeData(a.kpis("all"), a.kpis("24h"), a.latest_drift(), a.alerts(RECENT_ALERTS),
-                    a.volume(RECENT_ALERTS))
+                    a.volume(RECENT_ALERTS), a.store.latest_performance_report())
 
 
 def overview(a: Analytics, period: str) -> OverviewData:
@@ -114,3 +130,34 @@ def feature_distribution(a: Analytics, feature: str, start: datetime,
                          end: datetime) -> pd.DataFrame:
     """Reference against one drift window (application time) for one feature."""
     return a.feature_distribution(feature, (start, end))
+
+
+def model(a: Analytics) -> ModelData:
+    """Every stored performance report (without the full results), by window."""
+    return ModelData(a.store.read_performance_reports())
+
+
+def model_window(a: Analytics, report_id: int,
+                 reference_scores: tuple[float, ...] | None) -> ModelWindowData | None:
+    """One report with its calibration table and its window's scores (read from the store,
+    by application time and model version) binned with the reference's held-out scores."""
+    report = a.store.get_performance_report(report_id)
+    if report is None:
+        return None
+    realized = (report.get("result") or {}).get("realized") or {}
+    table = pd.DataFrame(realized.get("calibration") or [])
+    window = a.store.read_predictions(report["window_start"], report["window_end"],
+                                      columns=["probability"],
+                                      model_version=report["model_version"])["probability"]
+    scores = window.to_numpy(dtype=np.float64)
+    ref = np.asarray(reference_scores or (), dtype=np.float64)
+    both = np.r_[scores, ref]
+    bins = pd.DataFrame(columns=["bin_left", "bin_right", "window_share", "reference_share"])
+    if len(both):
+        edges = np.histogram_bin_edges(both, bins=SCORE_BINS,
+                                       range=(0.0, float(np.quantile(both, 0.995)) or 1.0))
+        shares = [np.histogram(np.clip(x, edges[0], edges[-1]), edges)[0] / max(len(x), 1)
+                  for x in (scores, ref)]
+        bins = pd.DataFrame({"bin_left": edges[:-1], "bin_right": edges[1:],
+                             "window_share": shares[0], "reference_share": shares[1]})
+    return ModelWindowData(report, table, bins)

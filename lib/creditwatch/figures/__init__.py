@@ -20,6 +20,13 @@ from creditwatch.figures.drift import (
     drift_ranking,
     feature_distribution,
 )
+from creditwatch.figures.model import (
+    auc_history,
+    calibration,
+    cost_history,
+    maturity,
+    score_distribution,
+)
 from creditwatch.figures.operations import (
     confidence,
     decision_donut,
@@ -30,7 +37,8 @@ from creditwatch.figures.operations import (
 from creditwatch.figures.simulation import batches, lines
 from creditwatch.figures.timeline import latency_over_time, volume
 
-__all__ = ["amount_histogram", "approval_by_band", "approval_by_segment", "batches", "confidence",
-           "decision_donut", "distributions", "drift_history", "drift_ranking", "expected_cost",
+__all__ = ["amount_histogram", "approval_by_band", "approval_by_segment", "auc_history",
+           "batches", "calibration", "confidence", "cost_history", "decision_donut",
+           "distributions", "drift_history", "drift_ranking", "expected_cost",
            "feature_distribution", "http_statuses", "latency_boxes", "latency_over_time", "lines",
-           "probability_histogram", "volume"]
+           "maturity", "probability_histogram", "score_distribution", "volume"]

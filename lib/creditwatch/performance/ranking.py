@@ -79,3 +79,14 @@ def ks_separation(y: np.ndarray, ranked: Ranked) -> float:
 def gini(auc_value: float) -> float:
     """The Gini coefficient (accuracy ratio) of an AUC: ``2·AUC − 1``."""
     return 2.0 * auc_value - 1.0
+
+
+def auc_sd(auc_value: float, n_pos: int, n_neg: int) -> float:
+    """Standard error of an AUC measured on ``n_pos`` positives and ``n_neg`` negatives
+    (Hanley & McNeil 1982, with Q1 = A/(2−A), Q2 = 2A²/(1+A)); NaN without both classes."""
+    a = auc_value
+    if n_pos < 1 or n_neg < 1 or a != a:
+        return float("nan")
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    var = (a * (1 - a) + (n_pos - 1) * (q1 - a * a) + (n_neg - 1) * (q2 - a * a)) / (n_pos * n_neg)
+    return float(np.sqrt(max(var, 0.0)))

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from creditwatch.config_groups import PerformanceConfig
 
 # Upper edges of the PD bands of the calibration table (the last band ends at 1).
 DEFAULT_PD_BANDS = (0.02, 0.05, 0.10, 0.20, 0.35)
@@ -36,6 +40,12 @@ class PerformanceSettings:
     coverage_quantile: float = 0.99
     coverage_fields: int = 12
     extrapolation_logit: float = 1.0
+
+    @classmethod
+    def of(cls, config: PerformanceConfig) -> PerformanceSettings:
+        """The library's part of the ``performance`` settings group (same field names)."""
+        given = config.model_dump()
+        return cls(**{f.name: given[f.name] for f in fields(cls) if f.name in given})
 
     def __post_init__(self) -> None:
         for name in ("maturity_share", "band_level", "concept_alpha", "calibration_alpha",

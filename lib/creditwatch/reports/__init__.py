@@ -13,7 +13,7 @@ from creditwatch.reports.params import parse_params, select_notebooks
 from creditwatch.reports.runner import FAILED, OK, NotebookRun, ReportRun, run_report
 from creditwatch.reports.schedule import run_every
 
-DEFAULT_NOTEBOOKS = "01,03"  # 02 sends traffic: only when asked for
+DEFAULT_NOTEBOOKS = "01,04,03"  # 02 sends traffic: only when asked for
 
 __all__ = ["DEFAULT_NOTEBOOKS", "FAILED", "OK", "NotebookRun", "ReportRun", "parse_params",
            "run_every", "run_report", "select_notebooks"]

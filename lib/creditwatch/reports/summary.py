@@ -11,6 +11,7 @@ import pandas as pd
 
 from creditwatch.analytics import health
 from creditwatch.config import Settings
+from creditwatch.performance import health as model_health
 
 _Fmt = Callable[[Any], str]
 
@@ -64,8 +65,9 @@ def kpi_table(kpis: dict[str, Any], settings: Settings) -> pd.DataFrame:
 
 def summarize(kpis: dict[str, Any], *, latest_drift: dict[str, Any] | None,
               alerts: pd.DataFrame, cost: dict[str, Any] | None, settings: Settings,
-              period_text: str) -> str:
-    """A short Markdown summary of the period, every figure taken from the arguments."""
+              period_text: str, model: dict[str, Any] | None = None) -> str:
+    """A short Markdown summary of the period, every figure taken from the arguments;
+    ``model`` is the newest performance report (``Store.latest_performance_reports``)."""
     n = kpis["total_predictions"]
     if not n:
         return (f"**No predictions in {period_text}.** Generate traffic with "
@@ -100,9 +102,13 @@ def summarize(kpis: dict[str, Any], *, latest_drift: dict[str, Any] | None,
         lines.append(f"- Expected cost of the decisions: {cost['expected_cost']:,.1f} "
                      f"({cost['cost_per_application']:.3f} per application; approving "
                      f"everyone would cost {cost['approve_all_cost']:,.1f}).")
+    model_level, model_text = model_health.headline(model, settings)
+    lines.append(f"- {model_text}")
     attention = [name for name, (v, _) in verdicts.items() if v.level != health.GOOD]
     if drift_verdict.level in (health.WARN, health.BAD):
         attention.append("data drift")
+    if model_level == health.BAD:
+        attention.append("model performance")
     lines.append("\n**Verdict:** " + ("attention needed on " + ", ".join(attention) + "."
                                       if attention else "every indicator is in its healthy band."))
     return "\n".join(lines)

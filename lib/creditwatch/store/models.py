@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -219,6 +221,52 @@ class DriftReport(Base):
     __table_args__ = (Index(None, "window_start", "window_end"),)
 
 
+class PerformanceReport(Base):
+    """Model performance of one window of application_time for one model version (filled by
+    ``performance.monitor``): the realized figures from the outcomes known when it ran, the
+    label-free estimate with its band, the concept-drift signal and prediction drift; the
+    whole result in ``result``. Computing a window again replaces its row."""
+
+    __tablename__ = "performance_reports"
+
+    id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    model_version: Mapped[str] = mapped_column(String(64))
+    n_predictions: Mapped[int] = mapped_column(Integer)
+    n_labelled: Mapped[int] = mapped_column(Integer)
+    labelled_share: Mapped[float | None] = mapped_column(Float)
+    immature: Mapped[bool] = mapped_column(Boolean)
+    auc_reference: Mapped[float | None] = mapped_column(Float)  # held-out, from training
+    auc_realized: Mapped[float | None] = mapped_column(Float)
+    auc_realized_sd: Mapped[float | None] = mapped_column(Float)  # its sampling SD
+    auc_estimated: Mapped[float | None] = mapped_column(Float)
+    auc_estimated_low: Mapped[float | None] = mapped_column(Float)
+    auc_estimated_high: Mapped[float | None] = mapped_column(Float)
+    default_rate_realized: Mapped[float | None] = mapped_column(Float)
+    default_rate_estimated: Mapped[float | None] = mapped_column(Float)
+    default_rate_estimated_low: Mapped[float | None] = mapped_column(Float)
+    default_rate_estimated_high: Mapped[float | None] = mapped_column(Float)
+    cost_realized: Mapped[float | None] = mapped_column(Float)
+    cost_estimated: Mapped[float | None] = mapped_column(Float)
+    cost_estimated_low: Mapped[float | None] = mapped_column(Float)
+    cost_estimated_high: Mapped[float | None] = mapped_column(Float)
+    miscalibrated_bands: Mapped[int | None] = mapped_column(Integer)
+    outside_share: Mapped[float | None] = mapped_column(Float)
+    extrapolating: Mapped[bool] = mapped_column(Boolean)
+    score_ks: Mapped[float | None] = mapped_column(Float)  # prediction drift
+    score_ks_p_value: Mapped[float | None] = mapped_column(Float)
+    approval_rate: Mapped[float | None] = mapped_column(Float)
+    approval_p_value: Mapped[float | None] = mapped_column(Float)
+    concept_status: Mapped[str | None] = mapped_column(String(16))
+    concept_drift: Mapped[bool] = mapped_column(Boolean)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)  # the settings used
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)  # WindowPerformance
+
+    __table_args__ = (UniqueConstraint("window_start", "window_end", "model_version"),)
+
+
 class Alert(Base):
     """A fired alert and where it was delivered."""
 
@@ -256,4 +304,5 @@ API_LOGS = _table(ApiLog)
 TRAINING_REFERENCE = _table(TrainingReference)
 TRAINING_REFERENCE_COLUMNS = _table(TrainingReferenceColumn)
 DRIFT_REPORTS = _table(DriftReport)
+PERFORMANCE_REPORTS = _table(PerformanceReport)
 ALERTS = _table(Alert)

@@ -22,6 +22,7 @@ from creditwatch.errors import StoreUnavailableError
 from creditwatch.store import migrate
 from creditwatch.store.engine import make_engine
 from creditwatch.store.monitoring import MonitoringMixin
+from creditwatch.store.performance_reports import PerformanceReportsMixin
 from creditwatch.store.reads import ReadsMixin
 from creditwatch.store.reference import ReferenceMixin
 from creditwatch.store.writes import WritesMixin
@@ -43,7 +44,7 @@ class StoreSchemaError(StoreUnavailableError):
     """The database is not at the schema revision this code expects."""
 
 
-class Store(WritesMixin, ReadsMixin, ReferenceMixin, MonitoringMixin):
+class Store(WritesMixin, ReadsMixin, ReferenceMixin, MonitoringMixin, PerformanceReportsMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(
