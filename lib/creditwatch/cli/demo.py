@@ -2,8 +2,10 @@
 
 1. synthetic applications; 2. the cost-optimal model; 3. its reference in the store;
 4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
-per day; 6. drift history over those days and a drift run; 7. the alert check; 8. the
-monitoring report; 9. the dashboard, last, until Ctrl-C.
+per day, with the outcomes of its early days sent back (a share of the applications, drawn
+from the generator's true default probability, observed a few days later); 6. drift history
+over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
+dashboard, last, until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -19,15 +22,30 @@ from creditwatch.cli.common import console, guarded, progress
 from creditwatch.cli.model import print_training_report
 from creditwatch.config import Settings, get_settings
 
+if TYPE_CHECKING:
+    from creditwatch.simulate import OutcomeOptions
+
+# The demo's outcomes: 90 % of the applications, known 3 days later, so the first days of the
+# 8 simulated ones have labels (the Model performance figures) and the latest do not.
+DEMO_OUTCOMES_SHARE = 0.9
+DEMO_OUTCOMES_DELAY = "3d"
+
 
 def demo(
     rows: int = typer.Option(100_000, "--rows", help="Synthetic training applications."),
     seed: int = typer.Option(42, "--seed"),
     dashboard: bool = typer.Option(True, "--dashboard/--no-dashboard",
                                    help="Start the dashboard at the end and keep it running."),
+    outcomes_share: float = typer.Option(
+        DEMO_OUTCOMES_SHARE, "--outcomes-share",
+        help="Share of the simulated applications whose outcome is sent back (0: none)."),
+    outcomes_delay: str = typer.Option(
+        DEMO_OUTCOMES_DELAY, "--outcomes-delay",
+        help="Outcomes are observed this long after the application: only the days at least "
+             "this old get them."),
 ) -> None:
     """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
-    _demo(rows, seed, dashboard)
+    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay)
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
@@ -65,7 +83,7 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
                       f"into {store.url}")
 
 
-def _traffic(settings: Settings, seed: int) -> None:
+def _traffic(settings: Settings, seed: int, outcomes: OutcomeOptions) -> None:
     from creditwatch.cli.processes import Service, free_port
     from creditwatch.cli.simulate import print_result
     from creditwatch.simulate import Schedule, SimulationConfig, simulate
@@ -78,11 +96,12 @@ def _traffic(settings: Settings, seed: int) -> None:
                   cwd=settings.paths.root, log_path=settings.paths.data / "logs" / "api.log")
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
-        console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
+        console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule), outcomes "
+                     f"of {outcomes.share:.0%} observed {outcomes.delay} later")
         plan = Schedule.parse()
         # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
         cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=timedelta(days=1),
-                               seed=seed)
+                               seed=seed, outcomes=outcomes)
         with progress(f"sending {plan.total} applications", plan.total) as bar:
             result = simulate(cfg, progress=bar.advance)
         print_result(result)
@@ -167,11 +186,16 @@ def _dashboard(settings: Settings) -> None:
 
 
 @guarded
-def _demo(rows: int, seed: int, dashboard: bool) -> None:
+def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
+          outcomes_delay: str) -> None:
+    from creditwatch.simulate import OutcomeOptions
+
     settings = get_settings()
+    outcomes = OutcomeOptions.parse(outcomes_share, outcomes_delay,
+                                    settings.api.outcomes_max_items)
     started = datetime.now(UTC)
     _train(settings, rows, seed)
-    _traffic(settings, seed)
+    _traffic(settings, seed, outcomes)
     _drift(settings)
     _alerts(settings)
     _report(settings)
