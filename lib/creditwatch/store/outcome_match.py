@@ -6,7 +6,8 @@ values, the events already received. Two paths give the same answers:
   ::json))::bigint[])``; SQLite: ``IN (SELECT value FROM json_each(?))``), sent as driver
   SQL (psycopg's own dump of a 10,000-string list array took ~0.15 s); times stay in
   the form the store returns them (SQLite's fixed-width UTC text, whose order is time order;
-  PostgreSQL's aware datetimes) until a matched one is stamped into its outcome row;
+  PostgreSQL's aware datetimes, which COPY dumps in C) and go into the outcome rows as they
+  are, each observation time converted once (``row_time``);
 * the reference path: SQLAlchemy ``IN (...)`` lists of at most 5,000 keys, times decoded to
   aware UTC datetimes; what the tests compare the bulk path against.
 
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, bindparam, select
 from creditwatch.schema import ID_COLUMN
 from creditwatch.store.models import OUTCOMES, PREDICTIONS
 from creditwatch.store.records import Stamp
-from creditwatch.store.types import sqlite_time, to_utc
+from creditwatch.store.types import to_utc
 
 _CHUNK = 5_000  # reference path: keys per IN (...) list, well under SQLite's 32,766 parameters
 _TABLES = {"predictions": PREDICTIONS, "outcomes": OUTCOMES}
@@ -68,24 +69,35 @@ class Lookup:
             sql = f"SELECT {names} FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))"
         return list(self.conn.exec_driver_sql(sql, (keys_json,)).all())
 
-    # --- times: compared in the form the path reads them, stamped once matched
-    def _time_key(self) -> Callable[[Any], Any]:
-        """Stored application time → a value ordered as time, comparable to ``observed``."""
-        if self.reference or self.dialect != "sqlite":
-            return to_utc
-        return lambda text: text
+    # --- times: compared in the form the bulk path reads them, stamped once matched
+    @property
+    def _bulk(self) -> bool:
+        return not self.reference
 
-    def _observed_key(self, when: datetime) -> Any:
+    def row_time(self, when: datetime) -> Any:
+        """``when`` as an outcome row takes it: the bulk path on PostgreSQL keeps the aware
+        datetime (psycopg's COPY dumps it in C); otherwise the dialect's stamp."""
         utc = to_utc(when)
-        return sqlite_time(utc) if not self.reference and self.dialect == "sqlite" else utc
+        return utc if self._bulk and self.dialect == "postgresql" else self.stamp(utc)
+
+    def _time_key(self) -> Callable[[Any], Any]:
+        """Stored application time → a value ordered as time, comparable to ``_observed``."""
+        return (lambda text: text) if self._bulk and self.dialect == "sqlite" else to_utc
+
+    def _observed(self, when: datetime, row_value: Any) -> Any:
+        """The observation time in ``_time_key``'s form (``row_value``: ``row_time(when)``)."""
+        return row_value if self._bulk else to_utc(when)
 
     def _stamped(self, at: Any) -> Any:
-        if not self.reference and self.dialect == "sqlite":
-            return at  # already the stored text
+        """A stored application time as the outcome row takes it."""
+        if self._bulk:
+            return at  # SQLite's stored text; PostgreSQL's aware datetime, as COPY takes it
         return self.stamp(to_utc(at))
 
-    def resolve(self, records: Sequence[Mapping[str, Any]]) -> list[Match | None]:
-        """Each record's prediction (id, stamped application time), or None."""
+    def resolve(self, records: Sequence[Mapping[str, Any]],
+                observed: Sequence[Any]) -> list[Match | None]:
+        """Each record's prediction (id, application time as its row takes it), or None;
+        ``observed``: each record's ``row_time(observed_at)``."""
         by_key: dict[str, set[Any]] = defaultdict(set)
         for r in records:
             by_key[r["key"]].add(r["value"])
@@ -104,16 +116,16 @@ class Lookup:
         for candidates in clients.values():
             candidates.sort(key=lambda c: (c[0], c[1]))
         out: list[Match | None] = []
-        for r in records:
+        for r, row_observed in zip(records, observed, strict=True):
             if r["key"] != ID_COLUMN:
                 match = found.get((r["key"], r["value"]))
                 out.append(None if match is None else (match[0], self._stamped(match[1])))
                 continue
             # The latest prediction at or before the observation (ties: the later id).
             best = None
-            observed = self._observed_key(r["observed_at"])
+            until = self._observed(r["observed_at"], row_observed)
             for when, pid, at in clients.get(int(r["value"]), ()):
-                if when > observed:
+                if when > until:
                     break
                 best = (pid, at)
             out.append(None if best is None else (best[0], self._stamped(best[1])))

@@ -31,7 +31,6 @@ from creditwatch.store import bulk_pg, bulk_sqlite
 from creditwatch.store.models import OUTCOMES
 from creditwatch.store.outcome_match import Lookup
 from creditwatch.store.records import Stamp, json_text
-from creditwatch.store.types import to_utc
 
 STORED, DUPLICATE, CORRECTED = "stored", "duplicate", "corrected"
 UNKNOWN, INVALID, QUEUED = "unknown_prediction", "invalid", "queued"
@@ -78,13 +77,14 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
     if not records:
         return result
     lookup = Lookup(conn, dialect, stamp, reference=reference)
-    matches = lookup.resolve(records)
+    observed = [lookup.row_time(r["observed_at"]) for r in records]
+    matches = lookup.resolve(records, observed)
     known = sorted({m[0] for m in matches if m is not None})
     current = lookup.current(known)
     already = lookup.received(sorted({str(r["event_id"]) for r in records}))
     received_at: dict[int, Any] = {}  # usually one object for the whole batch: stamped once
     rows: list[tuple[Any, ...]] = []
-    for r, match in zip(records, matches, strict=True):
+    for r, match, observed_at in zip(records, matches, observed, strict=True):
         event = str(r["event_id"])
         if match is None:
             result.statuses[event] = UNKNOWN
@@ -100,8 +100,8 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
         already.add(event)
         received = r["received_at"]
         if id(received) not in received_at:
-            received_at[id(received)] = stamp(to_utc(received))
-        rows.append((event, pid, application_time, value, stamp(to_utc(r["observed_at"])),
+            received_at[id(received)] = lookup.row_time(received)
+        rows.append((event, pid, application_time, value, observed_at,
                      str(r["source"])[:64], received_at[id(received)]))
     if rows:
         if dialect == "postgresql":
