@@ -164,7 +164,9 @@ class ApiConfig(Group):
     key: SecretStr | None = Field(None, json_schema_extra=_env("CREDITWATCH_API_KEY"),
                                   description=(
         "When set, /predict, /predict-batch and /outcomes require this value in the X-API-Key "
-        "header (401 otherwise); /health, /model and /metrics stay open."))
+        "header (401 otherwise); /health, /model and /metrics stay open. An empty or blank "
+        "value (CREDITWATCH_API_KEY= in a .env or compose file) counts as unset: the routes "
+        "stay open and the API logs a warning at startup."))
     batch_max_size: int = Field(1000, ge=1, description=(
         "Most applications in one /predict-batch request (more: 413)."))
     coalesce_max: int = Field(32, ge=1, description=(
@@ -186,6 +188,17 @@ class ApiConfig(Group):
     url: str = Field("http://127.0.0.1:8000", json_schema_extra=_env("CREDITWATCH_API_URL"),
                      description=(
         "Where clients (the simulator, the dashboard) find the API."))
+
+    @property
+    def required_key(self) -> str | None:
+        """The key the scoring routes require, or None (unset, empty or blank)."""
+        value = self.key.get_secret_value() if self.key is not None else ""
+        return value if value.strip() else None
+
+    @property
+    def blank_key(self) -> bool:
+        """CREDITWATCH_API_KEY was given but empty: worth a startup warning."""
+        return self.key is not None and self.required_key is None
 
 
 class AlertsConfig(Group):

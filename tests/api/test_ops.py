@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 
 from tests.api.applications import applications
@@ -117,3 +119,21 @@ def test_api_key_guards_scoring_but_not_health(inproc_api_factory: InProcessApiF
     assert set(anomalies["http_status"]) == {401}
     assert set(store.read_predictions()["request_id"]) == {
         ok.json()["prediction_id"], ok_batch.json()["request_id"]}
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_api_key_counts_as_unset_with_a_startup_warning(
+        inproc_api_factory: InProcessApiFactory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], blank: str) -> None:
+    """CREDITWATCH_API_KEY= (empty or blank, as written in .env or compose files) leaves the
+    scoring routes open instead of locking them behind a key no one can send, and the API
+    says so in a warning when it starts."""
+    monkeypatch.setenv("CREDITWATCH_API_KEY", blank)
+    assert Settings().api.required_key is None
+    assert Settings().api.blank_key
+    capsys.readouterr()
+    api = inproc_api_factory(api={"key": blank})
+    started = capsys.readouterr().out
+    assert "api_key_blank" in started and '"level":"warning"' in started
+    response = api.client.post("/predict", json=applications(1, seed=33)[0])
+    assert response.status_code == 200, response.text

@@ -25,6 +25,7 @@ from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.schema import FIELD_BY_NAME
 from creditwatch.scoring import Scorer
+from creditwatch.scoring.records import prediction_records
 from creditwatch.simulate import Schedule, SimulationConfig, SimulationResult
 from creditwatch.simulate.runner import simulate, simulate_in_process
 from creditwatch.store import Store
@@ -76,22 +77,17 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, prefix: str,
     bundle = scorer.bundle
     top = bundle.top_features()
     frame = frame[[c for c in frame.columns if c == "SK_ID_CURR" or c in FIELD_BY_NAME]]
+    index = [bundle.feature_names.index(name) for name in top]
     records = []
     for i, (row, when) in enumerate(zip(frame.to_dict("records"), times, strict=True)):
         inputs = {k: _plain(v) for k, v in row.items() if v is not None and v == v}
         scores = scorer.score(inputs)
-        result = scores.record(0)
-        feats = dict(zip(bundle.feature_names, scores.features[0].tolist(), strict=True))
-        records.append({
-            "request_id": f"{prefix}-{i}", "received_at": when, "application_time": when,
-            "endpoint": "/predict", "model_version": scores.model_version,
-            "probability": result["probability"], "decision": result["decision"],
-            "threshold": scores.threshold, "confidence": result["confidence"],
-            "data_quality_score": result["data_quality_score"],
-            "preprocessing_ms": scores.preprocessing_ms, "inference_ms": scores.inference_ms,
-            "total_ms": scores.preprocessing_ms + scores.inference_ms, "inputs": inputs,
-            "features": {n: (feats[n] if feats[n] == feats[n] else None) for n in top},
-        })
+        records += prediction_records(
+            scores, scores.records(), [inputs], request_ids=[f"{prefix}-{i}"],
+            received_at=when, application_times=[when], endpoint="/predict",
+            top_names=top, top_index=index, preprocessing_ms=scores.preprocessing_ms,
+            inference_ms=scores.inference_ms,
+            total_ms=scores.preprocessing_ms + scores.inference_ms)
     return records
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from creditwatch.analytics.tables import SEGMENTS
 from creditwatch.schema import FIELD_NAMES, ID_COLUMN
 from creditwatch.scoring import Scorer
+from creditwatch.scoring.records import prediction_records
 from creditwatch.store import Store
 from creditwatch.synthetic.generator import generate
 from creditwatch.synthetic.shift import DriftSpec
@@ -44,28 +45,15 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *
     total = pre + inf + rng.lognormal(np.log(2.5), 0.6, n)
     top = scorer.bundle.top_features(top_k) if top_k else []
     index = [scorer.bundle.feature_names.index(name) for name in top]
-    values = scores.features[:, index] if top else None
     fields = COMPACT_FIELDS if compact else (ID_COLUMN, *FIELD_NAMES)
     inputs = frame[[c for c in fields if c in frame.columns]].to_dict("records")
-    decisions = scores.decisions
-    records = []
-    for i in range(n):
-        row = {k: v for k, v in inputs[i].items() if not (isinstance(v, float) and v != v)}
-        record: dict[str, Any] = {
-            "request_id": f"{prefix}-{i}", "received_at": times[i],
-            "application_time": times[i], "endpoint": "/predict",
-            "model_version": scores.model_version, "probability": float(scores.probability[i]),
-            "decision": str(decisions[i]), "threshold": scores.threshold,
-            "confidence": str(scores.confidence[i]),
-            "data_quality_score": float(scores.quality.score[i]),
-            "preprocessing_ms": float(pre[i]), "inference_ms": float(inf[i]),
-            "total_ms": float(total[i]), "http_status": 200, "inputs": row,
-        }
-        if values is not None:
-            record["features"] = {name: (None if v != v else float(v))
-                                  for name, v in zip(top, values[i], strict=True)}
-        records.append(record)
-    return records
+    rows = [{k: v for k, v in row.items() if not (isinstance(v, float) and v != v)}
+            for row in inputs]
+    return prediction_records(
+        scores, scores.records(), rows, request_ids=[f"{prefix}-{i}" for i in range(n)],
+        received_at=times, application_times=times, endpoint="/predict",
+        top_names=top, top_index=index, preprocessing_ms=pre, inference_ms=inf,
+        total_ms=total)
 
 
 def anomaly_records(times: list[datetime], *, prefix: str) -> list[dict[str, Any]]:

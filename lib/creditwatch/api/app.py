@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         # (measured: ~25 ms of a 150 ms batch on this machine).
         gc.freeze()
         log.info("api_started", model_version=state.scorer.version, store=state.store.url)
+        if settings.api.blank_key:
+            log.warning("api_key_blank", detail="CREDITWATCH_API_KEY is set but empty: "
+                        "treated as unset, the scoring routes need no key")
         try:
             yield
         finally:

@@ -32,10 +32,9 @@ StateDep = Annotated[ApiState, Depends(get_state)]
 
 def check_api_key(request: Request, state: ApiState) -> None:
     """When CREDITWATCH_API_KEY is set, scoring needs the same X-API-Key header (401)."""
-    expected = state.settings.api.key
+    expected = state.settings.api.required_key
     if expected is None:
         return
     given = request.headers.get("x-api-key")
-    if given is None or not hmac.compare_digest(given.encode(),
-                                                expected.get_secret_value().encode()):
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "missing or invalid API key", kind="unauthorized")

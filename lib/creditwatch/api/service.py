@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from creditwatch.api.errors import ApiError
 from creditwatch.features import Encoded
 from creditwatch.schema.rows import Validated, validate
+from creditwatch.scoring.records import prediction_records
 from creditwatch.scoring.scorer import APPROVED, REFUSED
 from creditwatch.store.records import excerpt
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this m
     from creditwatch.api.state import ApiState
 
 
-def spool_records(state: ApiState, kind: str, records: list[dict[str, Any]]) -> None:
+def spool_records(state: ApiState, kind: str, records: Sequence[Mapping[str, Any]]) -> None:
     """Append ``records`` in one write; a spool that cannot take them (full disk) is a 503:
     an answer whose record might be lost must not leave."""
     try:
@@ -104,46 +105,20 @@ def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids:
     scores = state.scorer.score_encoded(validated.encoded, started=since)
     received = datetime.now(UTC)
     n = len(rows)
-    top = scores.features[:, state.top_idx]
-    # NaN != NaN: a missing feature is stored as NULL (None in an object array, one pass)
-    boxed = top.astype(object)
-    boxed[top != top] = None
-    top_values = boxed.tolist()
-    top_names = state.top_names
-    results: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = []
+    results = scores.records()
     pre_ms, inf_ms = scores.preprocessing_ms / n, scores.inference_ms / n
     now = time.perf_counter()
-    for r, result in enumerate(scores.records()):
+    for r, result in enumerate(results):
         result["prediction_id"] = ids[r]
         result["preprocessing_ms"] = pre_ms
         result["inference_ms"] = inf_ms
         result["total_ms"] = (now - starts[r]) * 1e3 / share
-        records.append({
-            "request_id": ids[r],
-            "received_at": received,
-            "application_time": validated.application_times[r],
-            "endpoint": endpoint,
-            "model_version": scores.model_version,
-            "probability": result["probability"],
-            "decision": result["decision"],
-            "threshold": scores.threshold,
-            "confidence": result["confidence"],
-            "data_quality_score": result["data_quality_score"],
-            "preprocessing_ms": pre_ms,
-            "inference_ms": inf_ms,
-            "total_ms": result["total_ms"],
-            "http_status": 200,
-            "client_id": validated.client_ids[r],
-            "inputs": rows[r],
-            "quality_flags": {
-                "missing": result["missing_fields"],
-                "out_of_range": result["out_of_range_fields"],
-                "unknown_category": result["unknown_category_fields"],
-            },
-            "features": dict(zip(top_names, top_values[r], strict=True)),
-        })
-        results.append(result)
+    records = prediction_records(
+        scores, results, rows, request_ids=ids, received_at=received, endpoint=endpoint,
+        top_names=state.top_names, top_index=state.top_idx,
+        application_times=validated.application_times, client_ids=validated.client_ids,
+        preprocessing_ms=pre_ms, inference_ms=inf_ms,
+        total_ms=[result["total_ms"] for result in results])
     spool_records(state, "prediction", records)
     metrics = state.metrics
     refused = int(scores.refused.sum())

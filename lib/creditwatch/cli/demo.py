@@ -5,24 +5,28 @@
 per day, with the outcomes of its early days sent back (a share of the applications, drawn
 from the generator's true default probability, observed a few days later); 6. drift history
 over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
-dashboard, last, until Ctrl-C.
+dashboard, last; the API and the dashboard run until Ctrl-C.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import httpx
 import typer
 from rich.table import Table
 
 from creditwatch.cli.common import console, guarded, progress
 from creditwatch.cli.model import print_training_report
+from creditwatch.cli.processes import ServiceError
 from creditwatch.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    from creditwatch.cli.processes import Service
     from creditwatch.simulate import OutcomeOptions
 
 # The demo's outcomes: 90 % of the applications, known 3 days later, so the first days of the
@@ -83,10 +87,10 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
                       f"into {store.url}")
 
 
-def _traffic(settings: Settings, seed: int, outcomes: OutcomeOptions) -> None:
+def _api(settings: Settings) -> tuple[Service, str]:
+    """The scoring API on a free local port, on the embedded store (started by the caller,
+    kept running beside the dashboard until Ctrl-C)."""
     from creditwatch.cli.processes import Service, free_port
-    from creditwatch.cli.simulate import print_result
-    from creditwatch.simulate import Schedule, SimulationConfig, simulate
 
     port = free_port(8000)
     url = f"http://127.0.0.1:{port}"
@@ -94,18 +98,35 @@ def _traffic(settings: Settings, seed: int, outcomes: OutcomeOptions) -> None:
     api = Service("API", [sys.executable, "-m", "creditwatch.cli.main", "serve", "--port", str(port)],
                   f"{url}/health", env={**os.environ, "CREDITWATCH_ROOT": str(settings.paths.root)},
                   cwd=settings.paths.root, log_path=settings.paths.data / "logs" / "api.log")
-    with api.start():
-        console.print(f"API up; logs in {api.log_path}")
-        console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule), outcomes "
-                     f"of {outcomes.share:.0%} observed {outcomes.delay} later")
-        plan = Schedule.parse()
-        # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
-        cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=timedelta(days=1),
-                               seed=seed, outcomes=outcomes)
-        with progress(f"sending {plan.total} applications", plan.total) as bar:
-            result = simulate(cfg, progress=bar.advance)
-        print_result(result)
-    console.print(f"API stopped (spool flushed); predictions stored in {settings.store_url}")
+    return api, url
+
+
+def _traffic(settings: Settings, seed: int, url: str, outcomes: OutcomeOptions) -> None:
+    from creditwatch.cli.simulate import print_result
+    from creditwatch.simulate import Schedule, SimulationConfig, simulate
+
+    console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule), outcomes "
+                 f"of {outcomes.share:.0%} observed {outcomes.delay} later")
+    plan = Schedule.parse()
+    # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
+    cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=timedelta(days=1),
+                           seed=seed, outcomes=outcomes)
+    with progress(f"sending {plan.total} applications", plan.total) as bar:
+        result = simulate(cfg, progress=bar.advance)
+    print_result(result)
+    _settle(url)
+    console.print(f"every answered prediction is stored in {settings.store_url}")
+
+
+def _settle(url: str, timeout: float = 60.0) -> None:
+    """Wait until the API's writer has shipped everything spooled (its /health queue depth
+    is 0), so the drift and alert steps see the whole simulated traffic."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx.get(f"{url}/health", timeout=5).json()["queue_depth"] == 0:
+            return
+        time.sleep(0.1)
+    raise ServiceError(f"the API's writer still had records queued after {timeout:.0f} s")
 
 
 def _drift(settings: Settings) -> None:
@@ -166,23 +187,25 @@ def _report(settings: Settings) -> None:
     console.print(f"[bold]all runs: {settings.paths.reports / 'index.html'}[/]")
 
 
-def _dashboard(settings: Settings) -> None:
+def _dashboard(settings: Settings, api_url: str) -> None:
     from creditwatch.cli.processes import Service, free_port
 
     port = free_port(settings.dashboard.port)
     url = f"http://127.0.0.1:{port}"
     console.rule("9. monitoring dashboard")
+    env = {**os.environ, "CREDITWATCH_ROOT": str(settings.paths.root),
+           "CREDITWATCH_API_URL": api_url}
     board = Service("dashboard", [sys.executable, "-m", "creditwatch.cli.main", "dashboard",
                                   "--port", str(port)],
-                    f"{url}/_stcore/health",
-                    env={**os.environ, "CREDITWATCH_ROOT": str(settings.paths.root)},
+                    f"{url}/_stcore/health", env=env,
                     cwd=settings.paths.root, log_path=settings.paths.data / "logs" / "dashboard.log")
     with board.start():
-        console.print(f"[bold]dashboard: {url}[/]  (open it in a browser; Ctrl-C to stop)")
+        console.print(f"[bold]dashboard: {url}[/]  (open it in a browser); "
+                      f"[bold]API: {api_url}/docs[/]; Ctrl-C stops both")
         try:
             board.wait()
         except KeyboardInterrupt:
-            console.print("stopping the dashboard")
+            console.print("stopping the dashboard and the API")
 
 
 @guarded
@@ -195,14 +218,18 @@ def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
                                     settings.api.outcomes_max_items)
     started = datetime.now(UTC)
     _train(settings, rows, seed)
-    _traffic(settings, seed, outcomes)
-    _drift(settings)
-    _alerts(settings)
-    _report(settings)
-    elapsed = datetime.now(UTC) - started
-    console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
-    if dashboard:
-        _dashboard(settings)
+    api, url = _api(settings)
+    with api.start():
+        console.print(f"API up; logs in {api.log_path}")
+        _traffic(settings, seed, url, outcomes)
+        _drift(settings)
+        _alerts(settings)
+        _report(settings)
+        elapsed = datetime.now(UTC) - started
+        console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
+        if dashboard:
+            _dashboard(settings, url)
+    console.print("API stopped (spool flushed)")
 
 
 def register(app: typer.Typer) -> None:

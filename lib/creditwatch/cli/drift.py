@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from creditwatch.cli import options
 from creditwatch.cli.common import EXIT_USER_ERROR, console, guarded, progress
-from creditwatch.config import get_settings
+from creditwatch.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from creditwatch.store import Store
 
 DEFAULT_WINDOW = timedelta(days=7)
 
@@ -47,6 +51,7 @@ def _run(days: float | None, hours: float | None, since: str | None, until: str 
         settings = settings.replace(drift={"alert_share": threshold})
     window = options.window(days, hours, since, until, default=DEFAULT_WINDOW)
     with Store.from_settings(settings) as store:
+        _ensure_reference(store, settings)
         monitor = DriftMonitor(store, settings)
         with console.status("comparing the window with the training reference"):
             result = monitor.run(window, html=html)
@@ -96,6 +101,7 @@ def _history(every: str, days: float | None, hours: float | None, since: str | N
     for col in ("window start", "predictions", "drifted", "share", "weighted", "status"):
         table.add_column(col, justify="right")
     with Store.from_settings(settings) as store:
+        _ensure_reference(store, settings)
         monitor = DriftMonitor(store, settings)
         with progress(f"{len(windows)} windows", len(windows)) as bar:
             runs = monitor.history(windows, on_window=lambda _run: bar.advance())
@@ -105,6 +111,16 @@ def _history(every: str, days: float | None, hours: float | None, since: str | N
                       f"{s['n_features_drifted']}/{s['n_features_analyzed']}",
                       f"{s['drift_share']:.1%}", f"{s['weighted_drift_score']:.2f}", str(s["status"]))
     console.print(table)
+
+
+def _ensure_reference(store: Store, settings: Settings) -> None:
+    """Load the serving bundle's reference into a store that has none, and say so."""
+    from creditwatch.drift.monitor import ensure_reference
+
+    loaded = ensure_reference(store, settings)
+    if loaded is not None:
+        console.print(f"the store had no training reference: loaded model {loaded}'s from the "
+                      f"serving bundle ({settings.paths.bundle_dir})", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -65,7 +65,7 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
         concurrency=concurrency, realtime=realtime,
         batch_interval=parse_duration(interval) if interval else None,
         error_rate=error_rate, seed=seed, timeout_s=timeout,
-        api_key=settings.api.key.get_secret_value() if settings.api.key else None,
+        api_key=settings.api.required_key,
         batch_max=settings.api.batch_max_size, outcomes=outcomes,
     )
     with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as bar:

@@ -63,6 +63,25 @@ def field_importances(settings: Settings, model_version: str) -> dict[str, float
     return {name: bundle.importances.get(name, 0.0) for name in schema.FIELD_NAMES}
 
 
+def ensure_reference(store: Store, settings: Settings) -> str | None:
+    """When the store holds no training reference, load the serving bundle's (what
+    ``creditwatch reference load`` does) and return its model version; None when the store
+    already had one. NoReferenceError when there is neither."""
+    from creditwatch.model.bundle import load_bundle
+    from creditwatch.store.reference import load_reference
+
+    if len(store.reference_versions()):
+        return None
+    try:
+        bundle = load_bundle(settings.paths.bundle_dir)
+    except CreditwatchError as exc:
+        raise NoReferenceError(
+            f"no training reference in the store, and no serving bundle to take it from ({exc}):"
+            " train a model (`creditwatch train`) or run `creditwatch reference load`") from None
+    load_reference(store, bundle.version, bundle.reference, bundle.reference_stats)
+    return bundle.version
+
+
 class DriftMonitor:
     """Compares windows of stored predictions with the training reference."""
 

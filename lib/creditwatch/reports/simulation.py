@@ -46,7 +46,7 @@ def run(settings: Settings, *, api_url: str | None, schedule: str | None, batch_
         endpoint=endpoint, concurrency=concurrency,
         batch_interval=parse_duration(batch_interval) if batch_interval else None,
         error_rate=error_rate, seed=seed, batch_max=settings.api.batch_max_size,
-        api_key=settings.api.key.get_secret_value() if settings.api.key else None,
+        api_key=settings.api.required_key,
         end=end or datetime.now(UTC))
     if api_url:
         return Simulation(cfg, _in_thread(lambda: simulate(cfg)), api_url)

@@ -23,7 +23,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ import orjson
 _TIME_KEYS = ("received_at", "application_time", "occurred_at", "ts", "observed_at")
 
 
-def encode_record(kind: str, record: dict[str, Any]) -> bytes:
+def encode_record(kind: str, record: Mapping[str, Any]) -> bytes:
     return orjson.dumps({"k": kind, "r": record}, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n"
 
 
@@ -151,7 +151,7 @@ class Spool:
         with self._count_lock:
             self.appended += 1
 
-    def append_many(self, kind: str, records: Iterable[dict[str, Any]]) -> int:
+    def append_many(self, kind: str, records: Iterable[Mapping[str, Any]]) -> int:
         """Append records with one write (a batch request reaches the disk all at once)."""
         lines = [encode_record(kind, r) for r in records]
         self.segment.append(b"".join(lines))

@@ -104,7 +104,7 @@ async def post_outcomes(request: Request) -> Response:
     events = [r["event_id"] for r in records]
     futures = state.outcome_waiters.expect(events)
     try:
-        spool_records(state, "outcome", list(records))  # type: ignore[arg-type]
+        spool_records(state, "outcome", records)
     except ApiError:
         state.outcome_waiters.forget(events)
         raise
