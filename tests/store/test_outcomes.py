@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
+from sqlalchemy import select
 
 from creditwatch.store import Store
-from creditwatch.store.outcomes import CORRECTED, DUPLICATE, STORED, UNKNOWN
+from creditwatch.store.models import OUTCOMES
+from creditwatch.store.outcomes import CORRECTED, DUPLICATE, STORED, UNKNOWN, insert_outcomes
+from creditwatch.store.types import sqlite_time
 
 from tests.store.records import T0, prediction
 
@@ -117,3 +121,57 @@ def test_a_malformed_record_is_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="invalid outcome"):
         store.write_outcomes([good, {**outcome("bad", "request_id", "p", 1), **bad}])
     assert store.read_outcomes(latest=False).empty
+
+
+def _apply(store: Store, records: list[dict[str, Any]], *, reference: bool
+           ) -> tuple[dict[str, str], list[dict[str, Any]], list[tuple[Any, ...]]]:
+    """Statuses, anomalies and the outcomes table after ``records`` through one matching
+    path, in a transaction rolled back afterwards (the store is left as it was)."""
+    stamp = sqlite_time if store.dialect == "sqlite" else datetime.isoformat
+    columns = [c for c in OUTCOMES.c if c.name != "id"]
+    with store.engine.connect() as conn:
+        transaction = conn.begin()
+        written = insert_outcomes(conn, store.dialect, records, stamp, reference=reference)
+        rows = [tuple(r) for r in conn.execute(select(*columns).order_by(OUTCOMES.c.id))]
+        transaction.rollback()
+    return written.statuses, written.anomalies, rows
+
+
+def test_bulk_matching_agrees_with_the_reference_path(store: Store) -> None:
+    """The bulk lookups (one JSON parameter per query, stored times kept as read) give the
+    same status, anomaly and stored row, to the microsecond, as the reference path
+    (SQLAlchemy IN lists, times decoded) on a mixed batch: every key, clients with several
+    predictions and tied times, observations before a client's first prediction, unknown
+    keys, repeats within the batch, duplicates and corrections of stored outcomes, and
+    event ids already received; more keys than one reference IN list holds (5,000)."""
+    rng = np.random.default_rng(7)
+    n = 6_000
+    times = [T0 + timedelta(hours=int(h), microseconds=int(u))
+             for h, u in zip(rng.integers(0, 2000, n), rng.integers(0, 10**6, n), strict=True)]
+    times[1] = times[0]  # a tie for client 0
+    store.write_predictions([
+        prediction(times[i], request_id=f"p{i}", client_id=int(i % 1500), n_features=0)
+        for i in range(n)])
+    ids = store.read_predictions(columns=["request_id", "id"]).set_index("request_id")["id"]
+    earlier = [outcome(f"old{i}", "request_id", f"p{i}", int(i % 3 == 0)) for i in range(0, n, 4)]
+    store.write_outcomes(earlier)
+    records: list[dict[str, Any]] = []
+    for j in range(9_000):
+        i, kind = int(rng.integers(0, n + 50)), j % 3
+        observed = T0 + timedelta(hours=int(rng.integers(-10, 2100)),
+                                  microseconds=int(rng.integers(0, 10**6)))
+        if kind == 0:
+            key, value = "request_id", f"p{i}"
+        elif kind == 1:
+            key, value = "prediction_id", int(ids.get(f"p{i}", 10**9 + i))
+        else:
+            key, value = "SK_ID_CURR", int(i % 1600)
+        records.append(outcome(f"new{j}", key, value, int(rng.random() < 0.3),
+                               observed=observed))
+    records += [earlier[5], {**earlier[6], "event_id": "again"}, records[10]]
+    bulk = _apply(store, records, reference=False)
+    reference = _apply(store, records, reference=True)
+    assert bulk[0] == reference[0]
+    assert set(bulk[0].values()) == {STORED, DUPLICATE, CORRECTED, UNKNOWN}
+    assert bulk[1] == reference[1]
+    assert bulk[2] == reference[2] and len(bulk[2]) > len(earlier) + 3_000

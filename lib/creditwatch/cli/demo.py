@@ -2,8 +2,10 @@
 
 1. synthetic applications; 2. the cost-optimal model; 3. its reference in the store;
 4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
-per day; 6. drift history over those days and a drift run; 7. the alert check; 8. the
-monitoring report; 9. the dashboard, last; the API and the dashboard run until Ctrl-C.
+per day, with the outcomes of its early days sent back (a share of the applications, drawn
+from the generator's true default probability, observed a few days later); 6. drift history
+over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
+dashboard, last; the API and the dashboard run until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ from creditwatch.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from creditwatch.cli.processes import Service
+    from creditwatch.simulate import OutcomeOptions
+
+# The demo's outcomes: 90 % of the applications, known 3 days later, so the first days of the
+# 8 simulated ones have labels (the Model performance figures) and the latest do not.
+DEMO_OUTCOMES_SHARE = 0.9
+DEMO_OUTCOMES_DELAY = "3d"
 
 
 def demo(
@@ -32,9 +40,16 @@ def demo(
     seed: int = typer.Option(42, "--seed"),
     dashboard: bool = typer.Option(True, "--dashboard/--no-dashboard",
                                    help="Start the dashboard at the end and keep it running."),
+    outcomes_share: float = typer.Option(
+        DEMO_OUTCOMES_SHARE, "--outcomes-share",
+        help="Share of the simulated applications whose outcome is sent back (0: none)."),
+    outcomes_delay: str = typer.Option(
+        DEMO_OUTCOMES_DELAY, "--outcomes-delay",
+        help="Outcomes are observed this long after the application: only the days at least "
+             "this old get them."),
 ) -> None:
     """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
-    _demo(rows, seed, dashboard)
+    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay)
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
@@ -86,15 +101,16 @@ def _api(settings: Settings) -> tuple[Service, str]:
     return api, url
 
 
-def _traffic(settings: Settings, seed: int, url: str) -> None:
+def _traffic(settings: Settings, seed: int, url: str, outcomes: OutcomeOptions) -> None:
     from creditwatch.cli.simulate import print_result
     from creditwatch.simulate import Schedule, SimulationConfig, simulate
 
-    console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule)")
+    console.rule("5. drifting traffic: 8 daily batches of 50 (seeds' schedule), outcomes "
+                 f"of {outcomes.share:.0%} observed {outcomes.delay} later")
     plan = Schedule.parse()
     # no deliberate errors here: each daily window keeps its 50 rows, the drift minimum
     cfg = SimulationConfig(api_url=url, schedule=plan, batch_interval=timedelta(days=1),
-                           seed=seed)
+                           seed=seed, outcomes=outcomes)
     with progress(f"sending {plan.total} applications", plan.total) as bar:
         result = simulate(cfg, progress=bar.advance)
     print_result(result)
@@ -193,14 +209,19 @@ def _dashboard(settings: Settings, api_url: str) -> None:
 
 
 @guarded
-def _demo(rows: int, seed: int, dashboard: bool) -> None:
+def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
+          outcomes_delay: str) -> None:
+    from creditwatch.simulate import OutcomeOptions
+
     settings = get_settings()
+    outcomes = OutcomeOptions.parse(outcomes_share, outcomes_delay,
+                                    settings.api.outcomes_max_items)
     started = datetime.now(UTC)
     _train(settings, rows, seed)
     api, url = _api(settings)
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
-        _traffic(settings, seed, url)
+        _traffic(settings, seed, url, outcomes)
         _drift(settings)
         _alerts(settings)
         _report(settings)

@@ -27,10 +27,19 @@ def simulate(
                                      help="Share of deliberately bad requests."),
     seed: int = typer.Option(42, "--seed"),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds per request."),
+    outcomes_share: float = typer.Option(
+        0.0, "--outcomes-share",
+        help="Share (0-1) of accepted applications whose outcome, drawn from TRUE_PD, is sent "
+             "back to POST /outcomes."),
+    outcomes_delay: str | None = typer.Option(
+        None, "--outcomes-delay",
+        help="Outcomes are observed this long after the application (3d, 12h; default 0) and "
+             "sent once the simulated clock reaches that time."),
 ) -> None:
     """Send synthetic applications in batches with drift, then print a per-batch table."""
     result = _simulate(api_url, schedule, batch_size, n_batches, batch_interval, realtime,
-                       endpoint, concurrency, error_rate, seed, timeout)
+                       endpoint, concurrency, error_rate, seed, timeout, outcomes_share,
+                       outcomes_delay)
     if not result.complete:
         raise typer.Exit(1)
 
@@ -38,15 +47,18 @@ def simulate(
 @guarded
 def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches: int | None,
               interval: str | None, realtime: bool, endpoint: str, concurrency: int,
-              error_rate: float, seed: int, timeout: float) -> SimulationResult:
+              error_rate: float, seed: int, timeout: float, outcomes_share: float,
+              outcomes_delay: str | None) -> SimulationResult:
     from creditwatch.errors import CreditwatchError
-    from creditwatch.simulate import Schedule, SimulationConfig
+    from creditwatch.simulate import OutcomeOptions, Schedule, SimulationConfig
     from creditwatch.simulate import simulate as run
     from creditwatch.windows import parse_duration
 
     if endpoint not in ("predict", "batch"):
         raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
     settings = get_settings()
+    outcomes = OutcomeOptions.parse(outcomes_share, outcomes_delay,
+                                    settings.api.outcomes_max_items)
     plan = Schedule.parse(spec, batch_size=batch_size, n_batches=n_batches)
     cfg = SimulationConfig(
         api_url=api_url or settings.api.url, schedule=plan, endpoint=endpoint,
@@ -54,7 +66,7 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
         batch_interval=parse_duration(interval) if interval else None,
         error_rate=error_rate, seed=seed, timeout_s=timeout,
         api_key=settings.api.required_key,
-        batch_max=settings.api.batch_max_size,
+        batch_max=settings.api.batch_max_size, outcomes=outcomes,
     )
     with progress(f"sending {plan.total:,} applications to {cfg.api_url}", plan.total) as bar:
         result = run(cfg, progress=bar.advance)
@@ -88,6 +100,8 @@ def print_result(result: SimulationResult) -> None:
     state = "interrupted" if result.interrupted else "API unreachable" if result.unreachable else "done"
     console.print(f"{state}: {result.sent:,} of {result.planned:,} sent, {result.accepted:,} accepted, "
                   f"{result.not_sent:,} not sent")
+    if result.outcomes.labelled or result.outcomes.sent:
+        console.print(result.outcomes.summary(), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

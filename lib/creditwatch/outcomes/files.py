@@ -107,7 +107,7 @@ def read_outcome_file(path: str | Path, *, source: str, received_at: datetime,
     time_ok = observed.notna().to_numpy()
     result = OutcomeFile(path, key, len(frame))
     prefix = f"file-{_digest(path)}"
-    when = np.array(observed.dt.to_pydatetime())
+    when = pd.DatetimeIndex(observed).to_pydatetime()  # an ndarray of aware datetimes
     csv = path.suffix.lower() != ".parquet" and not path.name.lower().endswith(".pq")
     for i in range(len(frame)):
         if key_ok[i] and value_ok[i] and time_ok[i]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from creditwatch import schema
 from creditwatch.schema import APPLICATION_TIME
@@ -29,10 +30,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def batch_rows(plan: BatchPlan, seed: int, *, window: Window | None,
-               id_start: int) -> list[dict[str, Any]]:
-    """The batch's applications as JSON-ready dicts (missing values omitted)."""
-    frame = generate(plan.size, seed + plan.index * 7919, plan.drift, id_start=id_start)
+def batch_frame(plan: BatchPlan, seed: int, *, id_start: int) -> pd.DataFrame:
+    """The batch's applications as the generator draws them: SK_ID_CURR, TARGET, the fields
+    and TRUE_PD (the same plan, seed and first id give the same frame)."""
+    return generate(plan.size, seed + plan.index * 7919, plan.drift, id_start=id_start)
+
+
+def request_rows(frame: pd.DataFrame, *, window: Window | None) -> list[dict[str, Any]]:
+    """``frame``'s applications as JSON-ready dicts (missing values omitted), spread evenly
+    inside ``window`` through their application time when one is given."""
     frame = frame[[c for c in _KEEP if c in frame.columns]]
     rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
@@ -45,6 +51,12 @@ def batch_rows(plan: BatchPlan, seed: int, *, window: Window | None,
             when = start + timedelta(seconds=span * (i + 0.5) / len(rows))
             row[APPLICATION_TIME] = when.isoformat()
     return rows
+
+
+def batch_rows(plan: BatchPlan, seed: int, *, window: Window | None,
+               id_start: int) -> list[dict[str, Any]]:
+    """The batch's applications as JSON-ready dicts (missing values omitted)."""
+    return request_rows(batch_frame(plan, seed, id_start=id_start), window=window)
 
 
 def corrupt(row: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -19,26 +19,24 @@ committed on its own.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
 from creditwatch.schema import ID_COLUMN
 from creditwatch.store import bulk_pg, bulk_sqlite
-from creditwatch.store.models import OUTCOMES, PREDICTIONS
+from creditwatch.store.models import OUTCOMES
+from creditwatch.store.outcome_match import Lookup
 from creditwatch.store.records import Stamp, json_text
-from creditwatch.store.types import to_utc
 
 STORED, DUPLICATE, CORRECTED = "stored", "duplicate", "corrected"
 UNKNOWN, INVALID, QUEUED = "unknown_prediction", "invalid", "queued"
 OUTCOME_KEYS = ("request_id", "prediction_id", ID_COLUMN)
 OUTCOME_COLUMNS = ("event_id", "prediction_id", "application_time", "defaulted", "observed_at",
                    "source", "received_at")
-_CHUNK = 5_000  # keys per IN (...) list: well under SQLite's 32,766 bound parameters
 
 
 class OutcomeRecord(TypedDict):
@@ -62,78 +60,6 @@ class OutcomeWrite:
     inserted: int = 0
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i:i + _CHUNK]
-
-
-def _rows(conn: Connection, stmt: Any, values: Sequence[Any]) -> list[Any]:
-    out: list[Any] = []
-    for part in _chunks(values):
-        out.extend(conn.execute(stmt, {"keys": list(part)}).all())
-    return out
-
-
-def _resolve(conn: Connection, records: Sequence[Mapping[str, Any]]
-             ) -> list[tuple[int, datetime] | None]:
-    """Each record's prediction (id, application time), or None."""
-    p = PREDICTIONS.c
-    by_key: dict[str, set[Any]] = defaultdict(set)
-    for r in records:
-        by_key[r["key"]].add(r["value"])
-    found: dict[tuple[str, Any], tuple[int, datetime]] = {}
-    if by_key["request_id"]:
-        stmt = select(p.request_id, p.id, p.application_time).where(
-            p.request_id.in_(bindparam("keys", expanding=True)))
-        for rid, pid, at in _rows(conn, stmt, sorted(by_key["request_id"])):
-            found["request_id", rid] = (int(pid), to_utc(at))
-    if by_key["prediction_id"]:
-        stmt = select(p.id, p.id, p.application_time).where(
-            p.id.in_(bindparam("keys", expanding=True)))
-        for key, pid, at in _rows(conn, stmt, sorted(by_key["prediction_id"])):
-            found["prediction_id", int(key)] = (int(pid), to_utc(at))
-    clients: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    if by_key[ID_COLUMN]:
-        stmt = select(p.client_id, p.application_time, p.id).where(
-            p.client_id.in_(bindparam("keys", expanding=True)))
-        for client, at, pid in _rows(conn, stmt, sorted(by_key[ID_COLUMN])):
-            clients[int(client)].append((to_utc(at), int(pid)))
-        for candidates in clients.values():
-            candidates.sort()
-    out: list[tuple[int, datetime] | None] = []
-    for r in records:
-        if r["key"] != ID_COLUMN:
-            out.append(found.get((r["key"], r["value"])))
-            continue
-        # The latest prediction at or before the observation (ties: the later id).
-        best = None
-        observed = to_utc(r["observed_at"])
-        for at, pid in clients.get(int(r["value"]), ()):
-            if at > observed:
-                break
-            best = (pid, at)
-        out.append(best)
-    return out
-
-
-def _current(conn: Connection, prediction_ids: Sequence[int]) -> dict[int, int]:
-    """The latest stored value of each prediction that has an outcome."""
-    o = OUTCOMES.c
-    stmt = select(o.prediction_id, o.id, o.defaulted).where(
-        o.prediction_id.in_(bindparam("keys", expanding=True)))
-    latest: dict[int, tuple[int, int]] = {}
-    for pid, oid, value in _rows(conn, stmt, prediction_ids):
-        if pid not in latest or oid > latest[pid][0]:
-            latest[pid] = (oid, value)
-    return {pid: value for pid, (_, value) in latest.items()}
-
-
-def _received(conn: Connection, event_ids: Sequence[str]) -> set[str]:
-    stmt = select(OUTCOMES.c.event_id).where(
-        OUTCOMES.c.event_id.in_(bindparam("keys", expanding=True)))
-    return {row[0] for row in _rows(conn, stmt, event_ids)}
-
-
 def check_outcomes(records: Sequence[Mapping[str, Any]]) -> None:
     """ValueError (a data error: the writer sets the record aside) for a malformed record."""
     for r in records:
@@ -143,18 +69,22 @@ def check_outcomes(records: Sequence[Mapping[str, Any]]) -> None:
 
 
 def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[str, Any]],
-                    stamp: Stamp) -> OutcomeWrite:
+                    stamp: Stamp, *, reference: bool = False) -> OutcomeWrite:
     """Match, classify and insert ``records`` (checked by ``check_outcomes``) on ``conn``,
-    inside the caller's transaction."""
+    inside the caller's transaction. ``reference``: look up through the reference path
+    (``store.outcome_match``), which the tests compare the default bulk path against."""
     result = OutcomeWrite()
     if not records:
         return result
-    matches = _resolve(conn, records)
+    lookup = Lookup(conn, dialect, stamp, reference=reference)
+    observed = [lookup.row_time(r["observed_at"]) for r in records]
+    matches = lookup.resolve(records, observed)
     known = sorted({m[0] for m in matches if m is not None})
-    current = _current(conn, known)
-    already = _received(conn, sorted({str(r["event_id"]) for r in records}))
+    current = lookup.current(known)
+    already = lookup.received(sorted({str(r["event_id"]) for r in records}))
+    received_at: dict[int, Any] = {}  # usually one object for the whole batch: stamped once
     rows: list[tuple[Any, ...]] = []
-    for r, match in zip(records, matches, strict=True):
+    for r, match, observed_at in zip(records, matches, observed, strict=True):
         event = str(r["event_id"])
         if match is None:
             result.statuses[event] = UNKNOWN
@@ -168,9 +98,11 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
         result.statuses[event] = STORED if pid not in current else CORRECTED
         current[pid] = value
         already.add(event)
-        rows.append((event, pid, stamp(application_time), value,
-                     stamp(to_utc(r["observed_at"])), str(r["source"])[:64],
-                     stamp(to_utc(r["received_at"]))))
+        received = r["received_at"]
+        if id(received) not in received_at:
+            received_at[id(received)] = lookup.row_time(received)
+        rows.append((event, pid, application_time, value, observed_at,
+                     str(r["source"])[:64], received_at[id(received)]))
     if rows:
         if dialect == "postgresql":
             result.inserted = len(bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, rows,

@@ -1,7 +1,8 @@
-"""What a simulation did, batch by batch (result objects, no I/O)."""
+"""What a simulation did, batch by batch, and the outcomes it sent back (result objects, no I/O)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from creditwatch.windows import Window
 
 
 @dataclass
-class BatchOutcome:
+class BatchResult:
     plan: BatchPlan
     window: Window | None
     planned: int = 0
@@ -82,9 +83,46 @@ class BatchOutcome:
 
 
 @dataclass
+class OutcomeTally:
+    """The outcomes sent back through ``POST /outcomes`` (see ``simulate.outcomes``)."""
+
+    labelled: int = 0  # accepted applications drawn into the labelled share
+    statuses: Counter[str] = field(default_factory=Counter)  # per item, as the API answered
+    rejected: int = 0  # items of requests answered 4xx
+    server_errors: int = 0  # items of requests answered 5xx
+    not_sent: int = 0  # items of requests never answered
+    not_due: int = 0  # observed after the run's end: not sent
+
+    def record(self, status: int | None, data: Any, n: int) -> None:
+        if status is None:
+            self.not_sent += n
+        elif status in (200, 202) and isinstance(data, dict):
+            self.statuses.update(str(r.get("status")) for r in data.get("results", ()))
+        elif status >= 500:
+            self.server_errors += n
+        else:
+            self.rejected += n
+
+    @property
+    def sent(self) -> int:
+        """Items of answered requests."""
+        return self.statuses.total() + self.rejected + self.server_errors
+
+    def summary(self) -> str:
+        states = ", ".join(f"{s} {n:,}" for s, n in self.statuses.most_common())
+        parts = [f"outcomes: {self.sent:,} of {self.labelled:,} labelled sent"
+                 + (f" ({states})" if states else "")]
+        parts += [f"{n:,} {what}" for n, what in (
+            (self.rejected, "refused (4xx)"), (self.server_errors, "server errors (5xx)"),
+            (self.not_sent, "not answered"), (self.not_due, "not yet due")) if n]
+        return ", ".join(parts)
+
+
+@dataclass
 class SimulationResult:
     planned: int
-    batches: list[BatchOutcome] = field(default_factory=list)
+    batches: list[BatchResult] = field(default_factory=list)
+    outcomes: OutcomeTally = field(default_factory=OutcomeTally)
     interrupted: bool = False
     unreachable: bool = False
 
@@ -102,8 +140,10 @@ class SimulationResult:
 
     @property
     def complete(self) -> bool:
-        """Every planned request was answered (rejections of deliberate bad ones included)."""
-        return not self.interrupted and not self.unreachable and self.not_sent == 0
+        """Every planned request was answered (rejections of deliberate bad ones included),
+        and so was every outcome sent."""
+        return (not self.interrupted and not self.unreachable and self.not_sent == 0
+                and self.outcomes.not_sent == 0)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([b.row() for b in self.batches])
