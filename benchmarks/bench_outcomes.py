@@ -175,6 +175,8 @@ def bench_load(url: str, files: dict[str, Path], runs: int, n: int, reference_ru
                 rates[key]["command"].append(n / elapsed)
                 rates[key]["store"].append(summary.rate)
                 rates[key]["cpu"].append(n / cpu)
+                print(f"  load by {key}: {n / elapsed:,.0f} rows/s "
+                      f"(store {summary.rate:,.0f})", flush=True)
         for _ in range(reference_runs):
             for key, path in files.items():
                 with store.engine.begin() as conn:
@@ -187,8 +189,6 @@ def bench_load(url: str, files: dict[str, Path], runs: int, n: int, reference_ru
                 rates[key]["reference"].append(n / (time.perf_counter() - start))
                 print(f"  reference load by {key}: {rates[key]['reference'][-1]:,.0f} rows/s",
                       flush=True)
-                print(f"  load by {key}: {n / elapsed:,.0f} rows/s "
-                      f"(store {summary.rate:,.0f})", flush=True)
     return rates
 
 
