@@ -80,7 +80,9 @@ def test_all_notebooks_run_top_to_bottom(notebook_store: str, bundle_dir: Path,
         (name, "ok", None) for name in order]
     folder = run.folder
     drift, sim, report, model = (_outputs(folder / f"{name}.ipynb") for name in EXPECTED)
-    assert "7 window(s) evaluated and stored" in model and "Model health" in model
+    # 7 days before NOW (noon) are 8 aligned daily windows, each stored and read back
+    assert "8 window(s) evaluated and stored" in model and "8 stored report(s)" in model
+    assert "Model health" in model
     assert "Model health" in report
     assert "columns drifted" in drift and "window(s) checked for the history" in drift
     assert "in-process API: 60 of 60 requests answered" in sim
