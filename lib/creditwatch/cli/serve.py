@@ -13,7 +13,10 @@ def serve(
     port: int = typer.Option(8000, "--port", help="TCP port."),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes."),
 ) -> None:
-    """Serve /predict, /predict-batch, /health, /model and /metrics."""
+    """Serve /predict, /predict-batch, /health, /model and /metrics.
+
+    With several workers, /metrics reports the whole server (prometheus_client's multiprocess
+    mode, see `api.metrics_multiprocess`)."""
     _serve(host, port, workers)
 
 
@@ -21,9 +24,14 @@ def serve(
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from creditwatch.api import multiproc
     from creditwatch.model.bundle import load_bundle
 
-    load_bundle(get_settings().paths.bundle_dir)  # fail with one clear line before starting workers
+    settings = get_settings()
+    if multiproc.wanted(settings.api.metrics_multiprocess, workers):
+        # before anything imports prometheus_client: the workers read the variable at import
+        multiproc.enable(multiproc.prepare(settings.metrics_dir))
+    load_bundle(settings.paths.bundle_dir)  # fail with one clear line before starting workers
     uvicorn.run("creditwatch.api.asgi:app", host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, timeout_graceful_shutdown=10)
 
