@@ -61,6 +61,10 @@ class ApiMetrics:
                               registry=r, multiprocess_mode="livemin")
         self._declare_monitoring(r)
         self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
+        # The scoring endpoints' answers exist at 0 from the start, so "no traffic" is a
+        # series that stays flat rather than an absent one (Prometheus' rules need the former).
+        for endpoint in ("/predict", "/predict-batch"):
+            self.child(self.requests, endpoint, "200")
         self.registry = r
         if multiprocess_dir is not None:
             from prometheus_client.multiprocess import MultiProcessCollector
