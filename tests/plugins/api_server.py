@@ -63,10 +63,12 @@ class ApiServer:
         self.service = Service("API", cmd, f"{self.url}/health", env=child, cwd=root,
                                log_path=self.log_path)
         self.starts = 0
+        # Each worker imports and loads the model on its own: on a loaded machine that adds up.
+        self.start_timeout = START_TIMEOUT_S * (1 if workers == 1 else 2)
 
     # --- lifecycle
     def start(self) -> ApiServer:
-        self.service.start(START_TIMEOUT_S)
+        self.service.start(self.start_timeout)
         self.starts += 1
         return self
 
