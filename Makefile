@@ -65,7 +65,7 @@ lint: install
 
 # Each benchmark compares its contenders side by side in one run and rewrites its own
 # section of benchmarks/RESULTS.md. The PostgreSQL ones use TEST_DATABASE_URL's server.
-BENCHMARKS := bench_scoring bench_store bench_api bench_drift bench_drift_history \
+BENCHMARKS := bench_scoring bench_store bench_api bench_workers bench_drift bench_drift_history \
               bench_analytics bench_dashboard
 bench: install
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
