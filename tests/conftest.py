@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.plugins.api_server",
     "tests.plugins.seeded",
     "tests.plugins.drift",
+    "tests.plugins.prometheus",
 ]

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         """Local append-only spool of records not yet in the store."""
         return self.api.spool_dir or self.paths.data / "spool"
 
+    @property
+    def metrics_dir(self) -> Path:
+        """Folder of the API workers' metric files (multiprocess mode)."""
+        return self.api.metrics_dir or self.paths.data / "metrics"
+
     def replace(self, **groups: Mapping[str, Any]) -> Settings:
         """A copy with some fields changed, checked like the original:
         ``settings.replace(drift={"alpha": 0.01})``."""

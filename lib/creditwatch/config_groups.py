@@ -10,7 +10,7 @@ from them).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.json_schema import JsonDict
@@ -226,6 +226,23 @@ class ApiConfig(Group):
         "How often the background writer ships spooled records to the store; longer costs "
         "the API less CPU per prediction, shorter makes records visible sooner."))
     log_level: str = Field("INFO", description="Log level of the API (DEBUG, INFO, WARNING, ...).")
+    metrics_multiprocess: Literal["auto", "on", "off"] = Field("auto", description=(
+        "prometheus_client's multiprocess mode for `/metrics`: each worker writes its metrics "
+        "to files in `metrics_dir` and any worker's `/metrics` reports the whole server. "
+        "`auto`: on when `creditwatch serve --workers` is above 1; `on`: always; `off`: "
+        "per-process metrics (refused with several workers, which would report a fraction "
+        "of the traffic)."))
+    metrics_dir: Path | None = Field(None, json_schema_extra=_env(
+        "CREDITWATCH_METRICS_DIR", "PROMETHEUS_MULTIPROC_DIR"), description=(
+        "Folder of the workers' metric files in multiprocess mode; `creditwatch serve` "
+        "creates it and deletes the metric files left there at start. Default: "
+        "`<data>/metrics`. One folder per server: two servers must not share it. "
+        "`PROMETHEUS_MULTIPROC_DIR`, which `creditwatch serve` sets for its workers, is "
+        "prometheus_client's own name for it."))
+    monitor_refresh_s: float = Field(30.0, gt=0, description=(
+        "How often the API reads the monitoring gauges (latest drift report, active alerts, "
+        "latest performance report) from the store, in a background thread: never on the "
+        "request path. With several workers one of them reads, the others skip."))
     url: str = Field("http://127.0.0.1:8000", json_schema_extra=_env("CREDITWATCH_API_URL"),
                      description=(
         "Where clients (the simulator, the dashboard) find the API."))

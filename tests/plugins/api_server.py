@@ -1,8 +1,9 @@
 """The real scoring API as a subprocess (``creditwatch serve``), for persistence and fault tests.
 
-* ``api_server_factory(database_url=None, api_key=None, **env)``: a started server on a free
-  port, rooted in a fresh temporary project folder whose ``artifacts/model`` is a copy of the
-  session bundle; ``database_url=None`` means the embedded SQLite store.
+* ``api_server_factory(database_url=None, api_key=None, workers=1, **env)``: a started server
+  (``workers`` uvicorn processes) on a free port, rooted in a fresh temporary project folder
+  whose ``artifacts/model`` is a copy of the session bundle; ``database_url=None`` means the
+  embedded SQLite store.
 * ``api_server``: one such server on the embedded store.
 * ``inproc_api`` / ``inproc_api_factory``: the same app in-process behind a TestClient
   (lifespan running), for request/response behaviour; ``flush()`` ships its spool.
@@ -42,7 +43,7 @@ class ApiServer:
     """One API process at a time on a fixed port and project folder."""
 
     def __init__(self, root: Path, bundle_dir: Path, *, database_url: str | None,
-                 api_key: str | None, env: dict[str, str]) -> None:
+                 api_key: str | None, env: dict[str, str], workers: int = 1) -> None:
         self.root = root
         self.database_url = database_url
         self.port = free_port()
@@ -57,15 +58,17 @@ class ApiServer:
         if api_key is not None:
             child["CREDITWATCH_API_KEY"] = api_key
         cmd = [sys.executable, "-m", "creditwatch.cli.main", "serve",
-               "--host", "127.0.0.1", "--port", str(self.port)]
+               "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
         # cwd: the temporary root, so no .env of the checkout is read
         self.service = Service("API", cmd, f"{self.url}/health", env=child, cwd=root,
                                log_path=self.log_path)
         self.starts = 0
+        # Each worker imports and loads the model on its own: on a loaded machine that adds up.
+        self.start_timeout = START_TIMEOUT_S * (1 if workers == 1 else 2)
 
     # --- lifecycle
     def start(self) -> ApiServer:
-        self.service.start(START_TIMEOUT_S)
+        self.service.start(self.start_timeout)
         self.starts += 1
         return self
 
@@ -108,7 +111,7 @@ class ApiServer:
 
 class ApiServerFactory(Protocol):
     def __call__(self, *, database_url: str | None = None, api_key: str | None = None,
-                 **env: str) -> ApiServer: ...
+                 workers: int = 1, **env: str) -> ApiServer: ...
 
 
 @pytest.fixture
@@ -117,10 +120,11 @@ def api_server_factory(tmp_path_factory: pytest.TempPathFactory,
     """Start real API processes; all of them are stopped at teardown."""
     servers: list[ApiServer] = []
 
-    def make(*, database_url: str | None = None, api_key: str | None = None,
+    def make(*, database_url: str | None = None, api_key: str | None = None, workers: int = 1,
              **env: str) -> ApiServer:
         server = ApiServer(tmp_path_factory.mktemp("api"), bundle_dir,
-                           database_url=database_url, api_key=api_key, env=env)
+                           database_url=database_url, api_key=api_key, env=env,
+                           workers=workers)
         servers.append(server)
         return server.start()
 

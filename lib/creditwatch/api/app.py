@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         api_logging.set_sink(state.logs.append)
         state.writer.start()
+        state.monitor.start()
         # Everything loaded so far (model, libraries, app) lives as long as the process: move
         # it out of the collector's reach, so the full collections that a 1000-application
         # batch's allocations trigger do not rescan a quarter-million startup objects
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
             yield
         finally:
             log.info("api_stopping")
+            state.monitor.stop()
             api_logging.set_sink(None)
             flushed = state.writer.stop()
             state.store.close()

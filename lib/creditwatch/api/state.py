@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from creditwatch.api import multiproc
 from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
+from creditwatch.api.monitor import Monitor
 from creditwatch.api.outcomes import OutcomeWaiters
 from creditwatch.config import Settings
 from creditwatch.scoring import Scorer
@@ -28,6 +30,7 @@ class ApiState:
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
+    monitor: Monitor  # the background thread that sets the gauges
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
@@ -43,5 +46,12 @@ class ApiState:
                                   logs=logs, on_outcomes=waiters.resolve)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
-        return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,
-                   [names.index(name) for name in top], waiters)
+        metrics_dir = None
+        if multiproc.enabled():  # several workers: PROMETHEUS_MULTIPROC_DIR set at start
+            metrics_dir = settings.metrics_dir
+            metrics_dir.mkdir(parents=True, exist_ok=True)
+        metrics = ApiMetrics(writer, metrics_dir)
+        reference = scorer.bundle.performance_reference or {}
+        monitor = Monitor(metrics, store, settings, reference_auc=reference.get("auc"))
+        return cls(settings, scorer, store, spool, writer, logs, metrics, top,
+                   [names.index(name) for name in top], waiters, monitor)

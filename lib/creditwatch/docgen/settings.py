@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import SecretStr
@@ -65,6 +65,8 @@ def type_text(field: FieldInfo) -> str:
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         kind = f"JSON list of {_TYPES[item]}"
+    elif get_origin(annotation) is Literal:
+        kind = "one of " + ", ".join(f"`{v}`" for v in get_args(annotation))
     else:
         kind = _TYPES[annotation]
     lower, upper = _bound(field, _LOWER), _bound(field, _UPPER)
