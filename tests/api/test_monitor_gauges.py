@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from creditwatch.api.metrics import ApiMetrics
-from creditwatch.api.monitor_reads import PERFORMANCE_TABLE, latest_performance, refresh_gauges
+from creditwatch.api.monitor_reads import latest_performance, refresh_gauges
 from creditwatch.cli.processes import free_port
 from creditwatch.config import Settings
 from creditwatch.spool import Spool
@@ -81,12 +81,11 @@ def test_gauges_show_the_latest_drift_report_and_the_alerts_still_cooling_down(
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_performance_gauges_read_the_latest_report_once_the_table_exists(
+def test_performance_gauges_read_the_latest_report(
         kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """Without a performance_reports table the performance gauges stay unset (no error);
-    once the table exists (here a stand-in with the columns issue 13 names, on a throw-away
-    database: its migration belongs to model-performance monitoring), the newest window's
-    estimated AUC and band, realized AUC, concept-drift flag and window end are exposed."""
+    """Before any performance report the performance gauges stay unset (no error); once
+    reports are stored, the newest window's estimated AUC and band, realized AUC,
+    concept-drift flag and window end are exposed."""
     url = (f"sqlite:///{tmp_path / 'perf.db'}" if kind == "sqlite"
            else str(request.getfixturevalue("pg_fresh_url")))
     upgrade(url)
@@ -95,22 +94,12 @@ def test_performance_gauges_read_the_latest_report_once_the_table_exists(
         metrics = make_metrics(store, tmp_path)
         assert refresh_gauges(metrics, store, Settings(), reference_auc=None, now=NOW)
         assert not any(name == "creditwatch_model_auc" for name, _ in samples(metrics))
-        table = sa.Table(
-            PERFORMANCE_TABLE, sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("window_start", sa.DateTime(timezone=True)),
-            sa.Column("window_end", sa.DateTime(timezone=True)),
-            *(sa.Column(c, sa.Float) for c in ("auc_estimated", "auc_estimated_low",
-                                               "auc_estimated_high", "auc_realized")),
-            sa.Column("concept_drift", sa.Boolean))
-        table.create(store.engine)
-        with store.engine.begin() as conn:
-            conn.execute(table.insert(), [
-                {"window_start": NOW - timedelta(days=1), "window_end": NOW,
-                 "auc_estimated": 0.71, "auc_estimated_low": 0.69, "auc_estimated_high": 0.73,
-                 "auc_realized": 0.64, "concept_drift": True},
-                {"window_start": NOW - timedelta(days=2), "window_end": NOW - timedelta(days=1),
-                 "auc_estimated": 0.75, "auc_estimated_low": 0.73, "auc_estimated_high": 0.77,
-                 "auc_realized": None, "concept_drift": False}])
+        store.write_performance_reports([
+            _report(NOW - timedelta(days=1), NOW, auc_estimated=0.71, auc_estimated_low=0.69,
+                    auc_estimated_high=0.73, auc_realized=0.64, concept_drift=True),
+            _report(NOW - timedelta(days=2), NOW - timedelta(days=1), auc_estimated=0.75,
+                    auc_estimated_low=0.73, auc_estimated_high=0.77, auc_realized=None,
+                    concept_drift=False)])
         assert refresh_gauges(metrics, store, Settings(), reference_auc=None, now=NOW)
         m = samples(metrics)
     auc = {labels[0][1]: v for (name, labels), v in m.items() if name == "creditwatch_model_auc"}
@@ -158,3 +147,10 @@ def test_the_monitor_thread_refreshes_on_schedule_and_metrics_requests_never_rea
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", record)
     assert not [s for s in seen if "drift_reports" in s or "FROM alerts" in s]
+
+
+def _report(start: datetime, end: datetime, **figures: Any) -> dict[str, Any]:
+    """A stored performance report of [start, end) with the given figures."""
+    return {"window_start": start, "window_end": end, "model_version": "m1",
+            "n_predictions": 2000, "n_labelled": 1800, "immature": False,
+            "extrapolating": False, **figures}

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 import yaml
 
 from creditwatch.store import Store, upgrade
@@ -24,14 +23,10 @@ from tests.plugins.prometheus import Prometheus, PrometheusFactory
 from tests.support.grafana import expand_promql, queries
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-PERFORMANCE_COLUMNS = ("auc_estimated", "auc_estimated_low", "auc_estimated_high",
-                       "auc_realized")
 
 
 def seed_monitoring_rows(url: str) -> None:
-    """A recent drift report, two alerts still cooling down, and a performance report in a
-    stand-in ``performance_reports`` table with the columns issue 13 names (its migration
-    belongs to model-performance monitoring; this database is thrown away)."""
+    """A recent drift report, two alerts still cooling down, and a performance report."""
     now = datetime.now(UTC)
     with Store(url) as store:
         store.write_drift_report({
@@ -41,16 +36,11 @@ def seed_monitoring_rows(url: str) -> None:
         for kind in ("drift", "error_rate"):
             store.write_alert({"fired_at": now - timedelta(minutes=5), "kind": kind,
                                "severity": "warning", "message": kind})
-        table = sa.Table("performance_reports", sa.MetaData(),
-                         sa.Column("id", sa.Integer, primary_key=True),
-                         sa.Column("window_end", sa.DateTime(timezone=True)),
-                         *(sa.Column(c, sa.Float) for c in PERFORMANCE_COLUMNS),
-                         sa.Column("concept_drift", sa.Boolean))
-        table.create(store.engine)
-        with store.engine.begin() as conn:
-            conn.execute(table.insert(), {"window_end": now, "auc_estimated": 0.62,
-                                          "auc_estimated_low": 0.58, "auc_estimated_high": 0.66,
-                                          "auc_realized": 0.6, "concept_drift": False})
+        store.write_performance_report({
+            "window_start": now - timedelta(days=1), "window_end": now, "model_version": "m1",
+            "n_predictions": 2000, "n_labelled": 1800, "immature": False,
+            "extrapolating": False, "auc_estimated": 0.62, "auc_estimated_low": 0.58,
+            "auc_estimated_high": 0.66, "auc_realized": 0.6, "concept_drift": False})
 
 
 def traffic(server: ApiServer, seconds: float) -> dict[str, int]:

@@ -2,9 +2,8 @@
 still cooling down, the latest performance report (``api.monitor`` calls this on its
 schedule).
 
-The performance figures come through ``latest_performance`` alone: the ``performance_reports``
-table belongs to model-performance monitoring (issue 13), which may not be migrated in a
-given store; the function answers None until the table exists.
+The performance figures come through ``latest_performance`` alone, over the store's reader of
+``performance_reports`` (written by ``creditwatch performance run|history``).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,7 +21,6 @@ from creditwatch.drift.result import DriftStatus
 from creditwatch.store import Store
 
 log = structlog.get_logger("creditwatch.api")
-PERFORMANCE_TABLE = "performance_reports"
 # Columns read from the latest report (names as `creditwatch performance history --json`).
 PERFORMANCE_FIELDS = ("window_end", "auc_estimated", "auc_estimated_low", "auc_estimated_high",
                       "auc_realized", "concept_drift")
@@ -32,23 +29,12 @@ _AUC_KINDS = {"auc_estimated": "estimated", "auc_estimated_low": "estimated_low"
 
 
 def latest_performance(store: Store) -> dict[str, Any] | None:
-    """The latest window's performance figures (``PERFORMANCE_FIELDS`` present in the table,
-    None where unknown), or None when the store has no ``performance_reports`` table yet.
-
-    The one seam between the gauges and model-performance monitoring: when that package has
-    its own reader, this function calls it."""
-    engine = store.engine
-    if not sa.inspect(engine).has_table(PERFORMANCE_TABLE):
+    """The newest window's performance figures (``PERFORMANCE_FIELDS``, None where unknown)
+    from the store's ``latest_performance_report``; None before the first report."""
+    report = store.latest_performance_report()
+    if report is None:
         return None
-    table = sa.Table(PERFORMANCE_TABLE, sa.MetaData(), autoload_with=engine)
-    columns = [table.c[name] for name in PERFORMANCE_FIELDS if name in table.c]
-    order = [table.c[name].desc() for name in ("window_end", "created_at", "id")
-             if name in table.c]
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(*columns).order_by(*order).limit(1)).mappings().first()
-    if row is None:
-        return None
-    return {name: row.get(name) for name in PERFORMANCE_FIELDS}
+    return {name: report.get(name) for name in PERFORMANCE_FIELDS}
 
 
 def refresh_gauges(metrics: ApiMetrics, store: Store, settings: Settings,
