@@ -179,7 +179,7 @@ def _alerts(settings: Settings) -> None:
 def _report(settings: Settings) -> None:
     from creditwatch.reports import DEFAULT_NOTEBOOKS, run_report, select_notebooks
 
-    console.rule("8. monitoring report (papermill: notebooks 01 and 03)")
+    console.rule(f"8. monitoring report (papermill: notebooks {DEFAULT_NOTEBOOKS})")
     with console.status("executing the notebooks"):
         chosen = select_notebooks(settings.paths.notebooks, DEFAULT_NOTEBOOKS)
         run = run_report(chosen, {}, reports_dir=settings.paths.reports)
