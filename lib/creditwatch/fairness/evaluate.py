@@ -11,6 +11,7 @@ labelled applications (the bundle's costs).
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 
 import numpy as np
@@ -35,12 +36,31 @@ def evaluate(groups: NDArray[np.object_] | pd.Series, probability: NDArray[np.fl
              start: datetime | None = None, end: datetime | None = None) -> AttributeFairness:
     """The figures of one attribute's groups (labels as given, sorted) over one window."""
     labels, codes = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
+    return evaluate_codes(codes, labels.astype(object), probability, threshold, defaulted,
+                          attribute=attribute, cost_fn=cost_fn, cost_fp=cost_fp, level=level,
+                          maturity_share=maturity_share, min_group_size=min_group_size,
+                          start=start, end=end)
+
+
+def evaluate_codes(codes: NDArray[np.integer], labels: NDArray[np.object_],
+                   probability: NDArray[np.floating], threshold: NDArray[np.floating] | float,
+                   defaulted: NDArray[np.floating] | None, *, attribute: str, cost_fn: float,
+                   cost_fp: float, level: float = 0.95,
+                   maturity_share: float = DEFAULT_MATURITY_SHARE,
+                   min_group_size: int = DEFAULT_MIN_GROUP_SIZE, start: datetime | None = None,
+                   end: datetime | None = None) -> AttributeFairness:
+    """As ``evaluate``, with the groups already coded (``labels[codes]``; many windows share
+    one coding); groups without an application in the window are left out."""
     p = np.asarray(probability, np.float64)
     y = np.full(len(p), np.nan) if defaulted is None else np.asarray(defaulted, np.float64)
-    counts = group_counts(codes, len(labels), p, p >= threshold, y)
-    return from_counts(labels, counts, attribute=attribute, cost_fn=cost_fn, cost_fp=cost_fp,
-                       level=level, maturity_share=maturity_share,
-                       min_group_size=min_group_size, start=start, end=end)
+    counts = group_counts(np.asarray(codes, np.int64), len(labels), p, p >= threshold, y)
+    present = counts.n > 0
+    if not present.all():
+        counts = GroupCounts(*(getattr(counts, f.name)[present] for f in fields(GroupCounts)))
+    return from_counts(np.asarray(labels)[present], counts, attribute=attribute,
+                       cost_fn=cost_fn, cost_fp=cost_fp, level=level,
+                       maturity_share=maturity_share, min_group_size=min_group_size,
+                       start=start, end=end)
 
 
 def from_counts(labels: NDArray[np.object_], c: GroupCounts, *, attribute: str, cost_fn: float,
