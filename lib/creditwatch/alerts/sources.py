@@ -16,9 +16,10 @@ from datetime import datetime
 
 from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
+from creditwatch.fairness.source import fairness_source
 from creditwatch.store import Store
 from creditwatch.windows import Window
 
 Source = Callable[[Store, Settings, Window, datetime], Mapping[str, Verdict]]
 
-SOURCES: tuple[Source, ...] = ()
+SOURCES: tuple[Source, ...] = (fairness_source,)

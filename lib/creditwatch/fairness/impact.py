@@ -53,6 +53,9 @@ def adverse_impact(approved: NDArray[np.integer], n: NDArray[np.integer], level:
     first; default: every non-empty group) and the Katz interval; the reference's own row is
     1 with a NaN interval."""
     approved, n = np.asarray(approved), np.asarray(n)
+    if len(n) == 0:
+        empty = np.zeros(0)
+        return -1, empty, empty, empty
     ok = (n > 0) if eligible is None else (np.asarray(eligible, bool) & (n > 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(ok, approved / np.maximum(n, 1), -1.0)
