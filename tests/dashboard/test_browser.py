@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # url path -> (screenshot name, plotly charts the page draws on the seeded store)
 PAGES = {"": ("home", 1), "overview": ("overview", 4), "performance": ("performance", 3),
-         "business": ("business", 8), "drift": ("drift", 2)}
+         "business": ("business", 8), "drift": ("drift", 2), "fairness": ("fairness", 4)}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 30_000
 

@@ -114,3 +114,32 @@ def feature_distribution(a: Analytics, feature: str, start: datetime,
                          end: datetime) -> pd.DataFrame:
     """Reference against one drift window (application time) for one feature."""
     return a.feature_distribution(feature, (start, end))
+
+
+@dataclass(frozen=True)
+class FairnessData:
+    """The period's figures per protected attribute, and per day (per hour for 24 h)."""
+
+    period: list[Any]  # fairness.AttributeFairness of the whole period, per attribute
+    history: pd.DataFrame  # fairness.monitor.summary_frame of the windows
+
+
+FAIRNESS_ALL_DAYS = 90  # "all time" on the Fairness page: the last 90 days, day by day
+
+
+def fairness(a: Analytics, period: str, costs: tuple[float, float]) -> FairnessData:
+    """``costs``: the bundle's (cost_fn, cost_fp), else the configured ones."""
+    from datetime import timedelta
+
+    from creditwatch.fairness.monitor import run_windows, summary_frame
+    from creditwatch.windows import Chunker, Window
+
+    window = a.window(period)
+    end = window.bounds[1]
+    start = window.start or end - timedelta(days=FAIRNESS_ALL_DAYS)
+    step = timedelta(hours=1) if end - start <= timedelta(days=1) else timedelta(days=1)
+    windows = [w for w in Chunker.consecutive(step, start, end) if w.bounds[0] >= start]
+    results = run_windows(a, [Window(start, end), *windows], a.settings, cost_fn=costs[0],
+                          cost_fp=costs[1])
+    whole = len(results) // (len(windows) + 1)
+    return FairnessData(results[:whole], summary_frame(results[whole:]))
