@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from creditwatch.alerts.fairness import air_verdict, gap_verdict
 from creditwatch.fairness import evaluate
-from creditwatch.fairness.source import air_verdict, gap_verdict
 
 AIR_THRESHOLD, GAP_ALPHA = 0.8, 0.01
 

@@ -15,10 +15,10 @@ import pytest
 
 from creditwatch.alerts import run_check
 from creditwatch.analytics import Analytics
+from creditwatch.analytics.fairness import run_windows
 from creditwatch.config import Settings
 from creditwatch.fairness import evaluate
 from creditwatch.fairness.groups import age_bands
-from creditwatch.fairness.monitor import run_windows
 from creditwatch.store import Store
 from creditwatch.windows import Window
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from creditwatch.alerts.fairness import fairness_source
 from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
-from creditwatch.fairness.source import fairness_source
 from creditwatch.store import Store
 from creditwatch.windows import Window
 

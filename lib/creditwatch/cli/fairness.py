@@ -56,7 +56,7 @@ def history(
 def _run(make_windows: Callable[[], list[Window]], as_json: bool) -> None:
     """The windows are made here, so a bad option is a guarded one-line error."""
     from creditwatch.analytics import Analytics
-    from creditwatch.fairness.monitor import run_windows
+    from creditwatch.analytics.fairness import run_windows
 
     windows = make_windows()
     settings = get_settings()
@@ -127,7 +127,7 @@ def proxies(
 
 @guarded
 def _proxies(data: Path, model: Path | None) -> None:
-    from creditwatch.fairness.monitor import configured_attributes
+    from creditwatch.analytics.fairness import configured_attributes
     from creditwatch.fairness.proxies import proxy_report
     from creditwatch.files.loader import load_applications
     from creditwatch.model.bundle import load_bundle

@@ -121,7 +121,7 @@ class FairnessData:
     """The period's figures per protected attribute, and per day (per hour for 24 h)."""
 
     period: list[Any]  # fairness.AttributeFairness of the whole period, per attribute
-    history: pd.DataFrame  # fairness.monitor.summary_frame of the windows
+    history: pd.DataFrame  # analytics.fairness.summary_frame of the windows
 
 
 FAIRNESS_ALL_DAYS = 90  # "all time" on the Fairness page: the last 90 days, day by day
@@ -131,7 +131,7 @@ def fairness(a: Analytics, period: str, costs: tuple[float, float]) -> FairnessD
     """``costs``: the bundle's (cost_fn, cost_fp), else the configured ones."""
     from datetime import timedelta
 
-    from creditwatch.fairness.monitor import run_windows, summary_frame
+    from creditwatch.analytics.fairness import run_windows, summary_frame
     from creditwatch.windows import Chunker, Window
 
     window = a.window(period)

@@ -10,9 +10,10 @@
 One small module per statistic, results separate from computation: ``groups`` (protected
 attributes, age bands), ``rates`` (per-group counts), ``impact`` (adverse impact ratio, Katz
 interval), ``independence`` (chi-square / Fisher), ``calibration`` (observed vs expected),
-``evaluate`` (one window), ``result`` (what a run finds), ``monitor`` (windows of the store),
-``proxies`` (how well the model's features predict each attribute), ``alerts`` (the alert
-source). See docs/fairness.md for the definitions and their caveats.
+``evaluate`` (one window), ``result`` (what a run finds), ``proxies`` (how well the model's
+features predict each attribute). Pure computation on arrays: the windows of the store are
+``analytics.fairness``'s, the alert source ``alerts.fairness``, the training side
+``model.protected``. See docs/fairness.md for the definitions and their caveats.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Fairness of the store's windows: the labelled predictions (``Analytics.labelled``) read
-once for the whole range, coded by group once, then every window's statistics from array
-slices (no per-window query).
+"""Fairness (``creditwatch.fairness``) of the store's windows: the labelled predictions
+(``Analytics.labelled``) read once for the whole range, coded by group once, then every
+window's statistics from array slices (no per-window query).
 
 Windows are cohorts on the analytics copy's time column (``application_time`` for
 ``fairness run``/``history``: the applications made in a window, whenever their outcome
@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from creditwatch.analytics import SEGMENTS, Analytics
+from creditwatch.analytics.layer import Analytics
+from creditwatch.analytics.tables import SEGMENTS
 from creditwatch.config import Settings
 from creditwatch.errors import ConfigurationError
 from creditwatch.fairness.evaluate import evaluate_codes

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from creditwatch.analytics import Analytics
+from creditwatch.analytics.fairness import run_windows
 from creditwatch.analytics.health import BAD, GOOD, UNKNOWN, Verdict
+from creditwatch.analytics.layer import Analytics
 from creditwatch.config import Settings
-from creditwatch.fairness.monitor import run_windows
 from creditwatch.fairness.result import AttributeFairness
 from creditwatch.store import Store
 from creditwatch.windows import Window
