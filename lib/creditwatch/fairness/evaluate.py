@@ -22,7 +22,7 @@ from creditwatch.fairness.calibration import calibration_test
 from creditwatch.fairness.impact import adverse_impact
 from creditwatch.fairness.independence import NO_TEST, TestResult, independence_test
 from creditwatch.fairness.rates import GroupCounts, group_counts
-from creditwatch.fairness.result import TABLE_COLUMNS, AttributeFairness
+from creditwatch.fairness.result import AttributeFairness
 
 DEFAULT_MATURITY_SHARE = 0.8  # as performance monitoring's PerformanceSettings.maturity_share
 DEFAULT_MIN_GROUP_SIZE = 30
@@ -74,8 +74,9 @@ def from_counts(labels: NDArray[np.object_], c: GroupCounts, *, attribute: str, 
     ratio, z, p_cal = calibration_test(c.pos, c.expected_defaults, c.variance)
     cost = cost_fn * c.fn + cost_fp * c.fp
     total = int(c.n.sum())
-    table = pd.DataFrame({
-        "group": labels, "n": c.n, "share": c.n / max(total, 1), "approved": c.approved,
+    columns = {
+        "group": np.asarray(labels, dtype=object), "n": c.n, "share": c.n / max(total, 1),
+        "approved": c.approved,
         "approval_rate": c.approval_rate, "air": air, "air_low": low, "air_high": high,
         "mean_score": c.mean_score, "labelled": c.labelled, "defaults": c.pos,
         "default_rate": c.default_rate, "tpr": c.tpr, "fpr": c.fpr,
@@ -84,12 +85,12 @@ def from_counts(labels: NDArray[np.object_], c: GroupCounts, *, attribute: str, 
         "cost_per_application": np.where(c.labelled > 0, cost / np.maximum(c.labelled, 1),
                                          np.nan),
         "eligible": eligible,
-    }, columns=list(TABLE_COLUMNS))
+    }
     labelled_share = float(c.labelled.sum() / total) if total else float("nan")
     pick = eligible & (c.labelled > 0)
     return AttributeFairness(
         attribute=attribute, start=start, end=end, level=level,
-        reference=str(labels[ref]) if eligible.any() else None, table=table,
+        reference=str(labels[ref]) if eligible.any() else None, columns=columns,
         independence=independence_test(c.approved[eligible], (c.n - c.approved)[eligible]),
         tpr_gap=_gap(c.tpr[pick]), tpr_test=_error_test(c.tp[pick], c.fn[pick]),
         fpr_gap=_gap(c.fpr[pick]), fpr_test=_error_test(c.fp[pick], (c.neg - c.fp)[pick]),

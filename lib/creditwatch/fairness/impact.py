@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import norm
+from scipy.special import ndtri
 
 
 def katz_interval(x1: NDArray[np.integer] | int, n1: NDArray[np.integer] | int,
@@ -39,7 +39,7 @@ def katz_interval(x1: NDArray[np.integer] | int, n1: NDArray[np.integer] | int,
         c, d = np.where(zero, c + 0.5, c), np.where(zero, d + 0.5, d)
         center = np.log((a / b) / (c / d))
         se = np.sqrt(1.0 / a - 1.0 / b + 1.0 / c - 1.0 / d)
-    z = float(norm.ppf(0.5 + level / 2.0))
+    z = float(ndtri(0.5 + level / 2.0))
     empty = (np.asarray(n1) == 0) | (np.asarray(n2) == 0)
     low = np.where(empty, np.nan, np.exp(center - z * se))
     high = np.where(empty, np.nan, np.exp(center + z * se))

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import chi2, fisher_exact
+from scipy.special import chdtrc
+from scipy.stats import fisher_exact
 
 MIN_EXPECTED = 5.0
 
@@ -47,4 +48,5 @@ def independence_test(yes: NDArray[np.integer], no: NDArray[np.integer]) -> Test
         return TestResult("fisher", float(odds), 1, float(p))
     statistic = float(((table - expected) ** 2 / expected).sum())
     dof = table.shape[0] - 1
-    return TestResult("chi-square", statistic, dof, float(chi2.sf(statistic, dof)))
+    # chdtrc is chi2.sf without the distribution object's overhead (it dominated a window)
+    return TestResult("chi-square", statistic, dof, float(chdtrc(dof, statistic)))

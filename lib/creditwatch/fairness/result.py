@@ -3,11 +3,13 @@ here: ``evaluate`` fills it)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from creditwatch.fairness.independence import TestResult
@@ -20,7 +22,7 @@ TABLE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AttributeFairness:
     """Per group figures (``table``, one row per group, ``TABLE_COLUMNS``) and the window's
     tests. ``reference``: the most favoured eligible group (highest approval rate); a group
@@ -33,7 +35,7 @@ class AttributeFairness:
     end: datetime | None
     level: float
     reference: str | None
-    table: pd.DataFrame
+    columns: dict[str, np.ndarray]  # TABLE_COLUMNS -> one value per group
     independence: TestResult  # group x decision
     tpr_gap: float  # max - min TPR over eligible groups
     tpr_test: TestResult  # group x refused, among the defaulters
@@ -42,9 +44,15 @@ class AttributeFairness:
     labelled_share: float
     mature: bool
 
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per group, ``TABLE_COLUMNS`` (built on first use: a history of many
+        windows computes every figure but draws few tables)."""
+        return pd.DataFrame(self.columns, columns=list(TABLE_COLUMNS))
+
     @property
     def n(self) -> int:
-        return int(self.table["n"].sum())
+        return int(self.columns["n"].sum())
 
     @property
     def worst_air(self) -> pd.Series | None:
