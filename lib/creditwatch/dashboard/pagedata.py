@@ -135,7 +135,7 @@ def fairness(a: Analytics, period: str, costs: tuple[float, float]) -> FairnessD
     from creditwatch.windows import Chunker, Window
 
     window = a.window(period)
-    end = window.bounds[1]
+    end = window.end or a.window("24h").bounds[1]  # "all" ends now
     start = window.start or end - timedelta(days=FAIRNESS_ALL_DAYS)
     step = timedelta(hours=1) if end - start <= timedelta(days=1) else timedelta(days=1)
     windows = [w for w in Chunker.consecutive(step, start, end) if w.bounds[0] >= start]
