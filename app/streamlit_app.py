@@ -17,6 +17,7 @@ PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", url_path="overview"),
     st.Page("views/performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
     st.Page("views/business.py", title="Business", icon=":material/business_center:", url_path="business"),
+    st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
     st.Page("views/drift.py", title="Data Drift", icon=":material/waterfall_chart:", url_path="drift"),
     st.Page("views/model.py", title="Model", icon=":material/model_training:", url_path="model"),
 ]

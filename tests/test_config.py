@@ -95,6 +95,13 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_DASHBOARD_CACHE_TTL_S", "3", "dashboard.cache_ttl_s", 3.0),
     ("CREDITWATCH_DASHBOARD_REFRESH_S", "5", "dashboard.refresh_s", 5.0),
     ("CREDITWATCH_DASHBOARD_API_TIMEOUT_S", "1", "dashboard.api_timeout_s", 1.0),
+    ("CREDITWATCH_FAIRNESS_ATTRIBUTES", '["CODE_GENDER"]', "fairness.attributes", ["CODE_GENDER"]),
+    ("CREDITWATCH_FAIRNESS_AGE_BANDS", "[30, 60]", "fairness.age_bands", [30.0, 60.0]),
+    ("CREDITWATCH_FAIRNESS_AIR_THRESHOLD", "0.9", "fairness.air_threshold", 0.9),
+    ("CREDITWATCH_FAIRNESS_LEVEL", "0.9", "fairness.level", 0.9),
+    ("CREDITWATCH_FAIRNESS_GAP_ALPHA", "0.05", "fairness.gap_alpha", 0.05),
+    ("CREDITWATCH_FAIRNESS_MIN_GROUP_SIZE", "50", "fairness.min_group_size", 50),
+    ("CREDITWATCH_FAIRNESS_LOOKBACK_DAYS", "60", "fairness.lookback_days", 60.0),
 ]
 FIRST_BY_PATH = list({path: (var, raw, path, want) for var, raw, path, want in FLAT}.values())
 
@@ -218,6 +225,10 @@ def test_defaults_and_derived_paths(environ: pytest.MonkeyPatch, tmp_path: Path)
     ({"drift": {"min_wasserstein": -0.1}}, "min_wasserstein"),
     ({"api": {"batch_max_size": 0}}, "batch_max_size"),
     ({"drift": {"max_row": 80}}, "max_row"),  # a misspelt field
+    ({"fairness": {"attributes": ["GENDER"]}}, "not a field"),
+    ({"fairness": {"attributes": ["AMT_INCOME_TOTAL"]}}, "only categorical fields"),
+    ({"fairness": {"age_bands": [50, 30]}}, "increasing"),
+    ({"fairness": {"air_threshold": 1.2}}, "air_threshold"),
 ])
 def test_unsafe_values_are_refused(environ: pytest.MonkeyPatch, overrides: dict[str, Any],
                                    message: str) -> None:

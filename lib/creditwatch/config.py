@@ -33,6 +33,7 @@ from creditwatch.config_groups import (
     ApiConfig,
     DashboardConfig,
     DriftConfig,
+    FairnessConfig,
     Group,
     HealthConfig,
     ModelConfig,
@@ -78,6 +79,8 @@ class Settings(BaseSettings):
                                              "are the other edge).")
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig,
                                        description="The Streamlit dashboard.")
+    fairness: FairnessConfig = Field(default_factory=FairnessConfig,
+                                     description="Protected attributes and fairness alerts.")
 
     @classmethod
     def settings_customise_sources(

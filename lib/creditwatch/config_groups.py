@@ -318,3 +318,51 @@ class DashboardConfig(Group):
     refresh_s: float = Field(30.0, gt=0, description="Auto-refresh period when switched on (s).")
     api_timeout_s: float = Field(2.0, gt=0, description=(
         "Timeout of the Home page's probe of the API's /health (s)."))
+
+
+class FairnessConfig(Group):
+    """Protected attributes and the fairness alerts (see docs/fairness.md)."""
+
+    FLAT = "fairness_"
+    attributes: list[str] = Field(["CODE_GENDER", "DAYS_BIRTH"], description=(
+        "Protected attributes: application fields, a JSON list in the environment. A "
+        "categorical field groups applications by its level; `DAYS_BIRTH` by age band. "
+        "Monitoring reads the fields the analytics copy keeps (`CODE_GENDER`, "
+        "`NAME_INCOME_TYPE`, `NAME_EDUCATION_TYPE`, `NAME_CONTRACT_TYPE`, `DAYS_BIRTH`)."))
+    age_bands: list[float] = Field([25.0, 35.0, 50.0, 65.0], description=(
+        "Edges of the age bands in years: the defaults make <25, 25-34, 35-49, 50-64, 65+."))
+    air_threshold: float = Field(0.8, gt=0, le=1, description=(
+        "Alert when a group's adverse impact ratio is significantly below this: the upper "
+        "end of its confidence interval is below it (the four-fifths rule)."))
+    level: float = Field(0.95, gt=0, lt=1, description=(
+        "Confidence level of the adverse impact ratio's interval."))
+    gap_alpha: float = Field(0.01, gt=0, lt=1, description=(
+        "Alert when the TPR or FPR gap across groups of a mature window has a p-value below "
+        "this (split between the two tests: Bonferroni)."))
+    min_group_size: int = Field(30, ge=1, description=(
+        "A group with fewer applications in a window is shown but is never the reference "
+        "group and never fires an alert."))
+    lookback_days: float = Field(120.0, gt=0, description=(
+        "How far back the alert check looks for the latest mature window (one whose "
+        "applications mostly have an outcome) to test the TPR/FPR gaps on."))
+
+    @field_validator("attributes")
+    @classmethod
+    def _fields(cls, value: list[str]) -> list[str]:
+        from creditwatch import schema
+
+        for name in value:
+            field = schema.FIELD_BY_NAME.get(name)
+            if field is None:
+                raise ValueError(f"{name!r} is not a field of the application schema")
+            if field.dtype != "str" and name != "DAYS_BIRTH":
+                raise ValueError(f"{name} is numeric: only categorical fields and DAYS_BIRTH "
+                                 "(in age bands) can be protected attributes")
+        return value
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands(cls, value: list[float]) -> list[float]:
+        if not value or value != sorted(set(value)) or value[0] <= 0:
+            raise ValueError(f"age_bands must be increasing positive years; got {value!r}")
+        return value

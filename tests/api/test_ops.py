@@ -28,8 +28,8 @@ def test_health_reports_model_store_and_queue(inproc_api: InProcessApi,
 
 
 def test_model_card_is_the_bundle(inproc_api: InProcessApi, bundle: ModelBundle) -> None:
-    """/model returns the serving bundle's version, threshold, costs, metrics, features and
-    importances (most important first)."""
+    """/model returns the serving bundle's version, threshold, costs, metrics, features,
+    importances (most important first) and which protected attributes the model reads."""
     body = inproc_api.client.get("/model").json()
     assert body["version"] == bundle.version
     assert body["threshold"] == bundle.threshold
@@ -37,6 +37,8 @@ def test_model_card_is_the_bundle(inproc_api: InProcessApi, bundle: ModelBundle)
     assert body["metrics"] == bundle.metrics
     assert body["features"] == bundle.feature_names
     assert body["importances"] == bundle.importances
+    assert body["fairness"]["protected"] == bundle.extra["fairness"]["protected"]
+    assert set(body["fairness"]["protected"]) == {"CODE_GENDER", "DAYS_BIRTH"}
     values = list(body["importances"].values())
     assert values == sorted(values, reverse=True)
 

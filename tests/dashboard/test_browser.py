@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from creditwatch.analytics import Analytics
-from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS
+from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS, fairness
 from creditwatch.model.bundle import ModelBundle
 
 from tests.dashboard import seeding
@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # url path -> (screenshot name, plotly charts the page draws on the seeded store)
 PAGES = {"": ("home", 1), "overview": ("overview", 4), "performance": ("performance", 3),
-         "business": ("business", 8), "drift": ("drift", 2), "model": ("model", 5)}
+         "business": ("business", 8), "drift": ("drift", 2), "model": ("model", 5),
+         "fairness": ("fairness", 4)}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 30_000
 
@@ -199,3 +200,25 @@ def test_auto_refresh_updates_the_open_page_in_place(live_stack: dict[str, Any],
     finally:
         context.close()
         fast.stop()
+
+
+def test_fairness_page_shows_the_library_figures(live_stack: dict[str, Any], page: Any,
+                                                 analytics: Analytics,
+                                                 bundle: ModelBundle) -> None:
+    """The Fairness page says whether the model reads the protected attributes, and for the
+    last 30 days names the reference group and the group x decision p-value the fairness
+    library computes, with one AIR chart and one AIR history per attribute."""
+    open_page(page, live_stack["dashboard"].url, "fairness", 4)
+    page.locator('[data-testid="stSidebar"]').get_by_role(
+        "radio", name=PERIOD_LABELS["30d"], exact=True).click()
+    settle(page)
+    assert exceptions(page) == []
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Does the model use the protected attributes?" in text
+    expected = fairness(analytics, "30d", (bundle.cost_fn, bundle.cost_fp)).period
+    for result in expected:
+        assert f"By {result.attribute}" in text
+    gender = next(r for r in expected if r.attribute == "CODE_GENDER")
+    assert f"Reference (most favoured): {gender.reference}." in text
+    assert f"{gender.independence.method} p = {gender.independence.p_value:.3g}" in text
+    assert page.locator(".js-plotly-plot").count() >= 2 * len(expected)

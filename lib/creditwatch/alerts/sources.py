@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from creditwatch.alerts.fairness import fairness_source
 from creditwatch.analytics.core import plain
 from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
@@ -44,4 +45,4 @@ def model_performance(store: Store, settings: Settings, window: Window, now: dat
     return verdicts
 
 
-SOURCES: tuple[Source, ...] = (model_performance,)
+SOURCES: tuple[Source, ...] = (model_performance, fairness_source)

@@ -10,6 +10,7 @@ from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
 from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import drift as drift_cmd
+from creditwatch.cli import fairness as fairness_cmd
 from creditwatch.cli import model as model_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
@@ -35,6 +36,7 @@ outcomes_cmd.register(app)
 performance_cmd.register(app)
 dashboard_cmd.register(app)
 report_cmd.register(app)
+fairness_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -16,13 +17,19 @@ def train(
                               help="Training applications with TARGET (.csv or .parquet)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
+    exclude: str = typer.Option("", "--exclude", metavar="FIELD[,FIELD]", help=(
+        "Train without these fields and every derived feature built from them.")),
+    fairness_report: bool = typer.Option(True, "--fairness-report/--no-fairness-report", help=(
+        "Also train with and without the protected attributes (AUC and cost of both) and "
+        "measure how well the features predict each of them (proxies).")),
 ) -> None:
     """Train the LightGBM model, choose the cost-optimal threshold, write the bundle."""
-    _train(data, out, seed)
+    _train(data, out, seed, exclude, fairness_report)
 
 
 @guarded
-def _train(data: Path, out: Path | None, seed: int | None) -> None:
+def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
+           fairness_report: bool) -> None:
     from creditwatch.files.loader import load_applications
     from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
@@ -30,11 +37,19 @@ def _train(data: Path, out: Path | None, seed: int | None) -> None:
     settings = get_settings()
     loaded = load_applications(data)
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp,
-                      seed=settings.model.seed if seed is None else seed)
+                      seed=settings.model.seed if seed is None else seed,
+                      exclude=tuple(exclude.split(",")) if exclude else (),
+                      protected=tuple(settings.fairness.attributes),
+                      age_bands=tuple(settings.fairness.age_bands),
+                      fairness_report=fairness_report)
+    if fairness_report:
+        console.print("training three times: the model, and with / without the protected "
+                      "attributes for the comparison (--no-fairness-report skips it)")
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
     target = save_bundle(bundle, out or settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
+    print_fairness_report(bundle.extra.get("fairness") or {})
     console.print(f"bundle written to {target}")
 
 
@@ -50,6 +65,31 @@ def print_training_report(metrics: dict[str, float], threshold: float, version: 
             value = metrics[key]
             table.add_row(key, f"{value:,.4f}" if isinstance(value, float) else f"{value:,}")
     console.print(table)
+
+
+def print_fairness_report(fairness: dict[str, Any]) -> None:
+    """What the bundle records about protected attributes (see ``model.protected``)."""
+    if fairness.get("excluded_fields"):
+        console.print(f"excluded: {', '.join(fairness['excluded_fields'])} -> features "
+                      f"{', '.join(fairness['excluded_features'])}")
+    table = Table(title="protected attributes", show_header=True)
+    for column in ("field", "used directly", "used through derived features", "proxy AUC"):
+        table.add_column(column)
+    proxies = fairness.get("proxy_auc", {})
+    for field, use in fairness.get("protected", {}).items():
+        proxy = proxies.get("AGE_BAND" if field == "DAYS_BIRTH" else field)
+        table.add_row(field, "yes" if use["direct"] else "no", ", ".join(use["derived"]) or "-",
+                      "-" if proxy is None else f"{proxy:.3f}")
+    console.print(table)
+    comparison = fairness.get("comparison")
+    if comparison:
+        table = Table(title="holdout with and without the protected attributes")
+        for column in ("model", "AUC", "cost", "cost / application", "approval rate"):
+            table.add_column(column, justify="right")
+        for key, row in comparison.items():
+            table.add_row(key.replace("_", " "), f"{row['auc']:.4f}", f"{row['cost']:,.0f}",
+                          f"{row['cost_per_application']:.4f}", f"{row['approval_rate']:.1%}")
+        console.print(table)
 
 
 def score(

@@ -161,3 +161,32 @@ def model_window(a: Analytics, report_id: int,
         bins = pd.DataFrame({"bin_left": edges[:-1], "bin_right": edges[1:],
                              "window_share": shares[0], "reference_share": shares[1]})
     return ModelWindowData(report, table, bins)
+
+
+@dataclass(frozen=True)
+class FairnessData:
+    """The period's figures per protected attribute, and per day (per hour for 24 h)."""
+
+    period: list[Any]  # fairness.AttributeFairness of the whole period, per attribute
+    history: pd.DataFrame  # analytics.fairness.summary_frame of the windows
+
+
+FAIRNESS_ALL_DAYS = 90  # "all time" on the Fairness page: the last 90 days, day by day
+
+
+def fairness(a: Analytics, period: str, costs: tuple[float, float]) -> FairnessData:
+    """``costs``: the bundle's (cost_fn, cost_fp), else the configured ones."""
+    from datetime import timedelta
+
+    from creditwatch.analytics.fairness import run_windows, summary_frame
+    from creditwatch.windows import Chunker, Window
+
+    window = a.window(period)
+    end = window.end or a.window("24h").bounds[1]  # "all" ends now
+    start = window.start or end - timedelta(days=FAIRNESS_ALL_DAYS)
+    step = timedelta(hours=1) if end - start <= timedelta(days=1) else timedelta(days=1)
+    windows = [w for w in Chunker.consecutive(step, start, end) if w.bounds[0] >= start]
+    results = run_windows(a, [Window(start, end), *windows], a.settings, cost_fn=costs[0],
+                          cost_fp=costs[1])
+    whole = len(results) // (len(windows) + 1)
+    return FairnessData(results[:whole], summary_frame(results[whole:]))

@@ -5,7 +5,11 @@
                          expected fields, version hash, creation time; the probability
                          calibrator (plain numbers) and the reference performance (held-out
                          AUC, default rate, approval rate, a sample of held-out scores), both
-                         absent from bundles trained before they existed
+                         absent from bundles trained before they existed; under
+                         ``extra.fairness`` the excluded fields and features, which
+                         protected fields the trees read (directly or through derived
+                         features) and, when asked, AUC and cost with and without them
+                         and the proxy AUCs (see ``model.protected``)
     reference.parquet    the raw reference sample drift detection compares against
     reference_stats.json per-field statistics of the training data
 
@@ -89,6 +93,7 @@ class ModelBundle:
             "n_trees": self.booster.num_trees(),
             "features": self.feature_names,
             "importances": dict(sorted(self.importances.items(), key=lambda kv: -kv[1])),
+            "fairness": self.extra.get("fairness"),
         }
 
 

@@ -22,9 +22,12 @@ from sklearn.model_selection import train_test_split
 
 from creditwatch import schema
 from creditwatch.errors import DataValidationError
+from creditwatch.fairness.groups import DEFAULT_AGE_BANDS, protected_attributes
+from creditwatch.fairness.proxies import proxy_report
 from creditwatch.features import FeaturePipeline
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.model.calibrator import Calibrator, Method
+from creditwatch.model.protected import blank, check_fields, features_from, protected_usage
 from creditwatch.model.reference import (
     expected_fields,
     field_stats,
@@ -50,6 +53,10 @@ class TrainConfig:
     reference_scores: int = 5_000  # held-out scores kept for prediction drift
     calibration: Method = "platt"
     num_threads: int = 0  # 0 = LightGBM's default (all cores)
+    exclude: tuple[str, ...] = ()  # fields left out, with every feature derived from them
+    protected: tuple[str, ...] = ("CODE_GENDER", "DAYS_BIRTH")  # whose use the bundle records
+    age_bands: tuple[float, ...] = DEFAULT_AGE_BANDS
+    fairness_report: bool = False  # also train with/without the protected fields + proxies
 
     def params(self) -> dict[str, Any]:
         return {
@@ -105,26 +112,31 @@ def train_model(
     frame = frame[frame[schema.TARGET_COLUMN].notna()]
     if frame[schema.TARGET_COLUMN].nunique() != 2:
         raise DataValidationError("TARGET must contain both classes 0 and 1")
+    exclude = check_fields(cfg.exclude, "--exclude")
+    protected = check_fields(cfg.protected, "protected attributes")
     fit, valid, holdout = _split(frame, cfg.seed)
     pipeline = FeaturePipeline.fit(fit)
     names = pipeline.feature_names
     x_fit, x_valid, x_hold = (pipeline.transform(part) for part in (fit, valid, holdout))
     y_fit, y_valid, y_hold = (part[schema.TARGET_COLUMN].to_numpy(dtype=int)
                               for part in (fit, valid, holdout))
-    train_set = lgb.Dataset(x_fit, y_fit, feature_name=names,
-                            categorical_feature=pipeline.categorical_features, free_raw_data=True)
-    valid_set = lgb.Dataset(x_valid, y_valid, reference=train_set)
-    callbacks: list[Callable[..., None]] = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
-    if on_round is not None:
-        callbacks.append(lambda env: on_round(env.iteration + 1, env.end_iteration))
-    booster = lgb.train(cfg.params(), train_set, num_boost_round=cfg.max_rounds,
-                        valid_sets=[valid_set], callbacks=callbacks)
-    booster = booster.model_from_string(booster.model_to_string(num_iteration=booster.best_iteration))
-
-    p_valid = np.asarray(booster.predict(x_valid), dtype=float)
-    threshold, _ = optimal_threshold(y_valid, p_valid, cfg.cost_fn, cfg.cost_fp)
-    p_hold = np.asarray(booster.predict(x_hold), dtype=float)
+    parts = _Parts(names, pipeline.categorical_features, x_fit, y_fit, x_valid, y_valid, x_hold)
+    comparison = (_comparison(parts, exclude, protected, y_hold, cfg)
+                  if cfg.fairness_report else None)
+    excluded = features_from(exclude, names)
+    booster, threshold, p_valid, p_hold = _fit(parts, excluded, cfg, on_round, copy=False)
     calibrator = Calibrator.fit(y_valid, p_valid, cfg.calibration)
+    fairness: dict[str, Any] = {
+        "excluded_fields": list(exclude), "excluded_features": excluded,
+        "protected": protected_usage(booster, names, protected)}
+    if comparison is not None:
+        attributes = protected_attributes(protected, cfg.age_bands)
+        fairness["comparison"] = comparison
+        fairness["proxy_auc"] = proxy_report(
+            x_hold, names, {f: holdout[f].to_numpy() for f in protected if f in holdout},
+            [a for a in attributes if a.field in holdout],
+            {f: features_from([f], names) for f in protected}, seed=cfg.seed,
+            num_threads=cfg.num_threads)
     metrics: dict[str, Any] = {
         "n_train": len(fit), "n_valid": len(valid), "n_holdout": len(holdout),
         "default_rate": float(frame[schema.TARGET_COLUMN].mean()),
@@ -151,11 +163,61 @@ def train_model(
         reference=reference_sample(fit, cfg.reference_rows, cfg.seed),
         reference_stats=field_stats(fit),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        extra={"params": cfg.params()},
+        extra={"params": cfg.params(), "fairness": fairness},
         calibrator=calibrator,
         performance_reference=reference_performance(y_hold, p_hold, threshold,
                                                     cfg.reference_scores, cfg.seed),
     )
+
+
+@dataclass(frozen=True)
+class _Parts:
+    names: list[str]
+    categorical: list[str]
+    x_fit: np.ndarray
+    y_fit: np.ndarray
+    x_valid: np.ndarray
+    y_valid: np.ndarray
+    x_hold: np.ndarray
+
+
+def _fit(parts: _Parts, excluded: list[str], cfg: TrainConfig,
+         on_round: Callable[[int, int], None] | None, *, copy: bool
+         ) -> tuple[lgb.Booster, float, np.ndarray, np.ndarray]:
+    """Train with ``excluded`` features blank (on copies when ``copy``); return the booster,
+    its cost-optimal threshold and its validation and holdout probabilities."""
+    x_fit, x_valid, x_hold = parts.x_fit, parts.x_valid, parts.x_hold
+    if excluded:
+        x_fit, x_valid, x_hold = (blank(x.copy() if copy else x, parts.names, excluded)
+                                  for x in (x_fit, x_valid, x_hold))
+    train_set = lgb.Dataset(x_fit, parts.y_fit, feature_name=parts.names,
+                            categorical_feature=parts.categorical, free_raw_data=True)
+    valid_set = lgb.Dataset(x_valid, parts.y_valid, reference=train_set)
+    callbacks: list[Callable[..., None]] = [lgb.early_stopping(cfg.early_stopping, verbose=False)]
+    if on_round is not None:
+        callbacks.append(lambda env: on_round(env.iteration + 1, env.end_iteration))
+    booster = lgb.train(cfg.params(), train_set, num_boost_round=cfg.max_rounds,
+                        valid_sets=[valid_set], callbacks=callbacks)
+    booster = booster.model_from_string(booster.model_to_string(num_iteration=booster.best_iteration))
+    p_valid = np.asarray(booster.predict(x_valid), dtype=float)
+    threshold, _ = optimal_threshold(parts.y_valid, p_valid, cfg.cost_fn, cfg.cost_fp)
+    return booster, threshold, p_valid, np.asarray(booster.predict(x_hold), dtype=float)
+
+
+def _comparison(parts: _Parts, exclude: tuple[str, ...], protected: tuple[str, ...],
+                y_hold: np.ndarray, cfg: TrainConfig) -> dict[str, dict[str, float]]:
+    """Holdout AUC and cost of the model trained with the protected fields and without them
+    (each at its own cost-optimal threshold; the other exclusions kept in both)."""
+    out = {}
+    for key, fields in (("with_protected", [f for f in exclude if f not in protected]),
+                        ("without_protected", [*exclude, *protected])):
+        _, threshold, _, p_hold = _fit(parts, features_from(fields, parts.names), cfg, None,
+                                       copy=True)
+        metrics = _cost_metrics("", y_hold, p_hold, threshold, cfg)
+        out[key] = {"auc": metrics["auc"], "cost": metrics["cost_at_threshold"],
+                    "cost_per_application": metrics["cost_per_application"],
+                    "approval_rate": metrics["approval_rate"], "threshold": threshold}
+    return out
 
 
 def _oracle_metrics(true_pd: np.ndarray, y: np.ndarray, metrics: dict[str, Any],
