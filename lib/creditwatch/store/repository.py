@@ -23,6 +23,7 @@ from creditwatch.store import migrate
 from creditwatch.store.engine import make_engine
 from creditwatch.store.monitoring import MonitoringMixin
 from creditwatch.store.reads import ReadsMixin
+from creditwatch.store.reasons import ReasonsMixin
 from creditwatch.store.reference import ReferenceMixin
 from creditwatch.store.writes import WritesMixin
 
@@ -43,7 +44,7 @@ class StoreSchemaError(StoreUnavailableError):
     """The database is not at the schema revision this code expects."""
 
 
-class Store(WritesMixin, ReadsMixin, ReferenceMixin, MonitoringMixin):
+class Store(WritesMixin, ReadsMixin, ReasonsMixin, ReferenceMixin, MonitoringMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(
