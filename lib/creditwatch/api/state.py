@@ -8,6 +8,7 @@ from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
 from creditwatch.api.outcomes import OutcomeWaiters
 from creditwatch.config import Settings
+from creditwatch.explain import Explainer
 from creditwatch.scoring import Scorer
 from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
@@ -28,6 +29,7 @@ class ApiState:
     top_names: list[str]  # the model's 20 most important features (feature_values rows)
     top_idx: list[int]  # their columns in the feature matrix
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
+    explainer: Explainer | None  # the reasons engine, built at load (None: reasons off)
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
@@ -43,5 +45,7 @@ class ApiState:
                                   logs=logs, on_outcomes=waiters.resolve)
         names = scorer.bundle.feature_names
         top = scorer.bundle.top_features(TOP_FEATURES)
+        # Built (per-tree tables, compiled kernels warmed up) before the first request.
+        explainer = Explainer.from_bundle(scorer.bundle) if settings.api.reasons_max else None
         return cls(settings, scorer, store, spool, writer, logs, ApiMetrics(writer), top,
-                   [names.index(name) for name in top], waiters)
+                   [names.index(name) for name in top], waiters, explainer)
