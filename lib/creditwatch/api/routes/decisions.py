@@ -3,6 +3,7 @@ letters, complaints)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,9 @@ from creditwatch.api.errors import ApiError, json_response
 from creditwatch.api.openapi import ERROR_RESPONSES, ErrorOut, StoredDecisionOut
 from creditwatch.errors import StoreUnavailableError
 
+# What the API gives as prediction ids: request ids (see api.middleware), "-<row>" for a
+# batch row, within the store's 64 characters. Anything else is not looked up.
+_PREDICTION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 FLUSH_WAIT_S = 2.0  # how long a read waits for the writer to ship what is still spooled
 
 router = APIRouter(tags=["scoring"], responses=ERROR_RESPONSES)
@@ -29,9 +33,9 @@ async def stored_decision(prediction_id: str, request: Request) -> Response:
     ``<request id>-<row>`` for a batch) with the reasons it was answered with."""
     state = state_of(request)
     check_api_key(request, state)
-    if not 0 < len(prediction_id) <= 64:
-        raise ApiError(404, "unknown prediction id", "prediction ids have 1 to 64 characters",
-                       kind="not_found")
+    if not _PREDICTION_ID.match(prediction_id):
+        raise ApiError(404, "unknown prediction id", "prediction ids have 1 to 64 letters, "
+                       "digits, '.', '_' or '-'", kind="not_found")
     try:
         found = await run_in_threadpool(state.store.read_decision, prediction_id)
         if found is None and state.writer.pending_records():
