@@ -12,6 +12,7 @@ from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import drift as drift_cmd
 from creditwatch.cli import model as model_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
+from creditwatch.cli import reasons as reasons_cmd
 from creditwatch.cli import report as report_cmd
 from creditwatch.cli import serve as serve_cmd
 from creditwatch.cli import simulate as simulate_cmd
@@ -31,6 +32,7 @@ simulate_cmd.register(app)
 alerts_cmd.register(app)
 drift_cmd.register(app)
 outcomes_cmd.register(app)
+reasons_cmd.register(app)
 dashboard_cmd.register(app)
 report_cmd.register(app)
 
