@@ -29,6 +29,7 @@ def reasons(
 @guarded
 def _reasons(days: float | None, hours: float | None, since: str | None,
              until: str | None) -> None:
+    from creditwatch.explain import DEFAULT_REASONS
     from creditwatch.explain.drift import reason_mix
     from creditwatch.model.bundle import load_bundle  # heavy (LightGBM): only when needed
     from creditwatch.store import Store
@@ -36,16 +37,15 @@ def _reasons(days: float | None, hours: float | None, since: str | None,
     settings = get_settings()
     window = options.window(days, hours, since, until, default=DEFAULT_WINDOW)
     bundle = load_bundle(settings.paths.bundle_dir)
-    k = settings.api.reasons_max or None
-    with Store.from_settings(settings) as store:
-        with console.status("explaining the reference sample"):
-            mix, n = reason_mix(store, bundle, *window.bounds, **({"k": k} if k else {}))
+    k = settings.api.reasons_max
+    with Store.from_settings(settings) as store, console.status("explaining the reference"):
+        mix, n = reason_mix(store, bundle, *window.bounds, k or DEFAULT_REASONS)
     console.print(f"window {window.start:%Y-%m-%d %H:%M} → {window.end:%Y-%m-%d %H:%M} UTC, "
                   f"model {bundle.version}: {n:,} refusals with reasons")
     table = Table("code", "reason", "share this window", "share in reference", "difference")
-    for row in mix.itertuples():
-        table.add_row(row.code, row.text, f"{row.share:.1%}", f"{row.reference_share:.1%}",
-                      f"{row.difference:+.1%}")
+    for code, text, share, ref, diff in mix[["code", "text", "share", "reference_share",
+                                             "difference"]].itertuples(index=False):
+        table.add_row(str(code), str(text), f"{share:.1%}", f"{ref:.1%}", f"{diff:+.1%}")
     console.print(table)
 
 

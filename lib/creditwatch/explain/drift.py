@@ -48,7 +48,7 @@ def reference_mix(bundle: ModelBundle, k: int = DEFAULT_REASONS,
     if key not in _REFERENCE:
         encoded = bundle.pipeline.encode(bundle.reference)
         x = bundle.pipeline.transform_encoded(encoded)
-        p = bundle.booster.predict(x)
+        p = np.asarray(bundle.booster.predict(x))
         refused = np.flatnonzero(p >= bundle.threshold)
         explainer = explainer or Explainer.from_bundle(bundle)
         reasons = explainer.reasons(x[refused], encoded.values[refused], k)

@@ -19,6 +19,7 @@ from creditwatch.figures.drift import (
     drift_history,
     drift_ranking,
     feature_distribution,
+    reason_mix,
 )
 from creditwatch.figures.operations import (
     confidence,
@@ -33,4 +34,4 @@ from creditwatch.figures.timeline import latency_over_time, volume
 __all__ = ["amount_histogram", "approval_by_band", "approval_by_segment", "batches", "confidence",
            "decision_donut", "distributions", "drift_history", "drift_ranking", "expected_cost",
            "feature_distribution", "http_statuses", "latency_boxes", "latency_over_time", "lines",
-           "probability_histogram", "volume"]
+           "probability_histogram", "reason_mix", "volume"]
