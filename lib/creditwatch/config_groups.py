@@ -163,7 +163,8 @@ class DriftConfig(Group):
 class ApiConfig(Group):
     key: SecretStr | None = Field(None, json_schema_extra=_env("CREDITWATCH_API_KEY"),
                                   description=(
-        "When set, /predict, /predict-batch and /outcomes require this value in the X-API-Key "
+        "When set, /predict, /predict-batch, /outcomes and GET /predictions/{id} require this "
+        "value in the X-API-Key "
         "header (401 otherwise); /health, /model and /metrics stay open."))
     batch_max_size: int = Field(1000, ge=1, description=(
         "Most applications in one /predict-batch request (more: 413)."))
