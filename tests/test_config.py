@@ -55,6 +55,7 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_API_KEY", "s3cret", "api.key", "s3cret"),
     ("CREDITWATCH_BATCH_MAX_SIZE", "3", "api.batch_max_size", 3),
     ("CREDITWATCH_COALESCE_MAX", "1", "api.coalesce_max", 1),
+    ("CREDITWATCH_REASONS_MAX", "2", "api.reasons_max", 2),
     ("CREDITWATCH_OUTCOMES_MAX_ITEMS", "7", "api.outcomes_max_items", 7),
     ("CREDITWATCH_OUTCOMES_WAIT_S", "0.5", "api.outcomes_wait_s", 0.5),
     ("CREDITWATCH_MAX_BODY_BYTES", "4096", "api.max_body_bytes", 4096),

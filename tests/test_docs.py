@@ -93,6 +93,15 @@ def test_every_schema_field_is_on_the_data_page(site: Path) -> None:
     assert [f for f in FIELD_NAMES if f"<code>{f}</code>" not in text] == []
 
 
+def test_every_reason_code_is_on_the_reason_codes_page(site: Path) -> None:
+    """The reason codes page lists every code of the shipped table with its text."""
+    from creditwatch.explain import REASON_CODES
+
+    text = page(site, "reasons")
+    assert [r.code for r in REASON_CODES if f"<code>{r.code}</code>" not in text
+            or r.text not in text] == []
+
+
 def test_the_benchmark_results_are_on_the_benchmarks_page(site: Path) -> None:
     """Every section of benchmarks/RESULTS.md appears on the benchmarks page."""
     results = (ROOT / "benchmarks" / "RESULTS.md").read_text()

@@ -90,6 +90,16 @@ def page_data(page: str, store_url: str, *args: Any) -> Any:
     return getattr(pagedata, page)(analytics(s), *args)
 
 
+@st.cache_data(ttl=TTL, show_spinner="Explaining the reference sample…")
+def reason_mix(store_url: str, bundle_dir: str, mtime: float, period: str) -> Any:
+    """``pagedata.reasons`` for the bundle in ``bundle_dir`` (``mtime``: a new bundle is a new
+    entry), cached per store and period; None without a bundle."""
+    s = settings()
+    assert s.store_url == store_url and str(s.paths.bundle_dir) == bundle_dir
+    loaded = bundle(s)
+    return None if loaded is None else pagedata.reasons(analytics(s), loaded, period)
+
+
 def load(page: str, *args: Any) -> Any:
     return page_data(page, settings().store_url, *args)
 

@@ -116,6 +116,28 @@ def body(s: Settings, report_id: int | None) -> None:
     features(row, int(row["id"]), s)
 
 
+def reasons(s: Settings) -> None:
+    """Reason drift: which reasons drive refusals in a period, against the reference."""
+    st.subheader("Reasons for refusals")
+    period = st.radio("Period", ["24h", "7d", "30d", "all"], index=1, horizontal=True,
+                      format_func=PERIOD_LABELS.__getitem__, key="reason_period")
+    meta = s.paths.bundle_dir / "bundle.json"
+    found = (context.reason_mix(s.store_url, str(s.paths.bundle_dir), meta.stat().st_mtime,
+                                period) if meta.exists() else None)
+    if found is None:
+        st.info("No model bundle: the reference reason mix needs one.")
+        return
+    mix, n = found
+    ui.chart(figures.reason_mix(mix), "reason_mix")
+    st.caption(f"{n:,} refused applications with reasons in the period. A share is the part "
+               "of the refusals given that reason (up to four each, so shares do not add up "
+               "to 100 %); the reference is the training reference sample explained by the "
+               "same engine. A reason rising well above its reference share is reason drift.")
+    table = mix[["code", "text", "share", "reference_share", "difference"]]
+    st.table(table.style.format({"share": "{:.1%}", "reference_share": "{:.1%}",
+                                 "difference": "{:+.1%}"}).hide(axis="index"))
+
+
 def evidently(s: Settings, report_id: int) -> None:
     """The Evidently HTML report of the chosen window: embedded and downloadable. Outside
     the auto-refreshing fragment: a stored report does not change, and it is large."""
@@ -158,3 +180,4 @@ if s is not None:
         chosen: int = picked
         ui.guarded(lambda s: evidently(s, chosen), s)
     ui.guarded(lambda s: check_now(s, picked), s)
+    ui.guarded(reasons, s)

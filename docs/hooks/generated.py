@@ -39,6 +39,11 @@ def _fields() -> str:
     return fields_markdown()
 
 
+def _reasons() -> str:
+    from creditwatch.docgen.reasons import codes_markdown
+    return codes_markdown()
+
+
 def _packages() -> str:
     """The package table, from the import graph ``tests/test_architecture.py`` checks (loaded
     by path: the tests are not an installed package)."""
@@ -65,6 +70,7 @@ def _benchmarks() -> str:
 GENERATORS: dict[str, Callable[[], str]] = {
     "settings": _settings, "commands": _commands, "packages": _packages, "schema-fields": _fields,
     "notebook-parameters": _notebooks, "benchmark-results": _benchmarks,
+    "reason-codes": _reasons,
 }
 
 

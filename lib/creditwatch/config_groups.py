@@ -204,14 +204,19 @@ class PerformanceConfig(Group):
 class ApiConfig(Group):
     key: SecretStr | None = Field(None, json_schema_extra=_env("CREDITWATCH_API_KEY"),
                                   description=(
-        "When set, /predict, /predict-batch and /outcomes require this value in the X-API-Key "
-        "header (401 otherwise); /health, /model and /metrics stay open. An empty or blank "
-        "value (CREDITWATCH_API_KEY= in a .env or compose file) counts as unset: the routes "
-        "stay open and the API logs a warning at startup."))
+        "When set, /predict, /predict-batch, /outcomes and GET /predictions/{id} require this "
+        "value in the X-API-Key header (401 otherwise); /health, /model and /metrics stay "
+        "open. An empty or blank value (CREDITWATCH_API_KEY= in a .env or compose file) counts "
+        "as unset: the routes stay open and the API logs a warning at startup."))
     batch_max_size: int = Field(1000, ge=1, description=(
         "Most applications in one /predict-batch request (more: 413)."))
     coalesce_max: int = Field(32, ge=1, description=(
         "Most concurrent /predict requests scored in one pass (1: a pass each)."))
+    reasons_max: int = Field(4, ge=0, le=20, description=(
+        "Most reasons answered (and stored) with each refused application, and with an "
+        "approval asked with `?explain=true`: the reason codes that pushed its probability of "
+        "default up, largest contribution first (4: what US adverse-action notices ask for). "
+        "0 turns reasons off."))
     outcomes_max_items: int = Field(10_000, ge=1, description=(
         "Most outcomes in one POST /outcomes request (more: 413)."))
     outcomes_wait_s: float = Field(5.0, gt=0, description=(

@@ -96,13 +96,13 @@ class _Recorder:
         self.passes: list[list[str]] = []
         self.fail_on = fail_on
 
-    def __call__(self, requests: Sequence[tuple[Any, str, float]]) -> list[Any]:
-        ids = [rid for _, rid, _ in requests]
+    def __call__(self, requests: Sequence[tuple[Any, str, float, bool]]) -> list[Any]:
+        ids = [rid for _, rid, _, _ in requests]
         self.passes.append(ids)
         if self.fail_on in ids:
             raise ApiError(503, "cannot persist the prediction right now", kind="spool")
         return [{"id": rid} if app != "bad" else ApiError(422, "invalid", kind="validation")
-                for app, rid, _ in requests]
+                for app, rid, _, _ in requests]
 
 
 def test_a_flush_splits_into_passes_of_at_most_max_size_in_arrival_order() -> None:

@@ -15,7 +15,7 @@ from tests.plugins.api_server import InProcessApi
 RESULT_KEYS = {
     "prediction_id", "probability", "decision", "threshold", "confidence",
     "data_quality_score", "missing_fields", "out_of_range_fields", "unknown_category_fields",
-    "model_version", "preprocessing_ms", "inference_ms", "total_ms",
+    "model_version", "preprocessing_ms", "inference_ms", "total_ms", "reasons", "reasons_ms",
 }
 
 

@@ -25,12 +25,14 @@ from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.schema import FIELD_BY_NAME
 from creditwatch.scoring import Scorer
-from creditwatch.scoring.records import prediction_records
+from creditwatch.scoring.records import prediction_records, refusal_reasons
 from creditwatch.simulate import Schedule, SimulationConfig, SimulationResult
 from creditwatch.simulate.runner import simulate, simulate_in_process
 from creditwatch.store import Store
 from creditwatch.synthetic.generator import generate
 from creditwatch.synthetic.shift import DriftSpec
+
+from tests.support.seed import explainer_for
 
 BACKFILL_DRIFT = ("none", "none", "none", "gradual:0.1", "gradual:0.2", "gradual:0.3",
                   "sudden:0.5", "sudden:0.7")
@@ -81,13 +83,15 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, prefix: str,
     records = []
     for i, (row, when) in enumerate(zip(frame.to_dict("records"), times, strict=True)):
         inputs = {k: _plain(v) for k, v in row.items() if v is not None and v == v}
-        scores = scorer.score(inputs)
+        encoded = scorer.pipeline.encode(inputs)
+        scores = scorer.score_encoded(encoded)
         records += prediction_records(
             scores, scores.records(), [inputs], request_ids=[f"{prefix}-{i}"],
             received_at=when, application_times=[when], endpoint="/predict",
             top_names=top, top_index=index, preprocessing_ms=scores.preprocessing_ms,
             inference_ms=scores.inference_ms,
-            total_ms=scores.preprocessing_ms + scores.inference_ms)
+            total_ms=scores.preprocessing_ms + scores.inference_ms,
+            reasons=refusal_reasons(explainer_for(scorer), scores, encoded))
     return records
 
 

@@ -5,6 +5,7 @@ driven by headless Chromium. Screenshots of every page go to a temporary folder,
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from creditwatch.analytics import Analytics
 from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS, fairness
+from creditwatch.explain.drift import reason_mix
 from creditwatch.model.bundle import ModelBundle
 
 from tests.dashboard import seeding
@@ -21,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # url path -> (screenshot name, plotly charts the page draws on the seeded store)
 PAGES = {"": ("home", 1), "overview": ("overview", 4), "performance": ("performance", 3),
-         "business": ("business", 8), "drift": ("drift", 2), "model": ("model", 5),
+         "business": ("business", 8), "drift": ("drift", 3), "model": ("model", 5),
          "fairness": ("fairness", 4)}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 30_000
@@ -168,6 +170,30 @@ def test_drift_page_runs_a_check_now(live_stack: dict[str, Any], page: Any,
     assert page.get_by_role("button", name="Download the HTML report").count() == 1
     page.wait_for_timeout(2_000)  # the embedded report draws its own charts
     screenshot(page, screenshot_dir, "drift_evidently")
+
+
+def test_drift_page_shows_the_reason_mix_of_the_library(live_stack: dict[str, Any], page: Any,
+                                                       bundle: ModelBundle) -> None:
+    """The drift page's reason section draws the reason mix chart and states the number of
+    refusals with reasons in the last 7 days that ``explain.drift.reason_mix`` counts; its
+    table shows each code's shares as the library computes them."""
+    # The first visit explains the bundle's reference sample (then cached): on a loaded
+    # machine the run takes longer than the other pages' first visits.
+    page.goto(f"{live_stack['dashboard'].url}/drift")
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=4 * TIMEOUT_MS)
+    section = page.get_by_text("refused applications with reasons in the period")
+    section.wait_for(timeout=TIMEOUT_MS)
+    now = datetime.now(UTC)
+    mix, n = reason_mix(live_stack["store"], bundle, now - timedelta(days=7), now)
+    assert n > 0
+    assert section.inner_text().startswith(f"{n:,} refused applications")
+    assert page.locator(".js-plotly-plot").count() >= 3
+    assert exceptions(page) == []
+    table = page.locator('[data-testid="stTable"]').last.inner_text()
+    for row in mix.head(5).itertuples():
+        assert re.search(rf"{row.code}\s+{re.escape(row.text)}\s+{row.share:.1%}\s+"
+                         rf"{row.reference_share:.1%}", table), (row.code, table[:500])
 
 
 def test_auto_refresh_updates_the_open_page_in_place(live_stack: dict[str, Any], browser: Any,

@@ -21,10 +21,12 @@ TABLES = {
     "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
     "training_reference_columns", "drift_reports", "alerts", "alembic_version", "outcomes",
     "performance_reports",
+    "prediction_reasons",
 }
 WINDOW_INDEXES = {
     "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},
     "feature_values": {("feature", "application_time", "value")},
+    "prediction_reasons": {("application_time", "code")},
     "anomalies": {("occurred_at",)},
     "api_logs": {("ts",)},
     "alerts": {("fired_at",)},

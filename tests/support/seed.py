@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.analytics.tables import SEGMENTS
+from creditwatch.explain import Explainer
 from creditwatch.schema import FIELD_NAMES, ID_COLUMN
 from creditwatch.scoring import Scorer
-from creditwatch.scoring.records import prediction_records
+from creditwatch.scoring.records import prediction_records, refusal_reasons
 from creditwatch.store import Store
 from creditwatch.synthetic.generator import generate
 from creditwatch.synthetic.shift import DriftSpec
@@ -52,8 +53,10 @@ def outcome_records(frame: pd.DataFrame, times: list[datetime], *, rng: np.rando
 def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *,
                    rng: np.random.Generator, prefix: str, top_k: int = 20,
                    compact: bool = False) -> list[dict[str, Any]]:
-    """Prediction records for ``frame`` (synthetic applications) stamped at ``times``."""
-    scores = scorer.score(frame)
+    """Prediction records for ``frame`` (synthetic applications) stamped at ``times``, with
+    the reasons of the refused ones."""
+    encoded = scorer.pipeline.encode(frame)
+    scores = scorer.score_encoded(encoded)
     n = len(frame)
     pre = rng.lognormal(np.log(0.4), 0.35, n)
     inf = rng.lognormal(np.log(0.9), 0.30, n)
@@ -68,7 +71,18 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *
         scores, scores.records(), rows, request_ids=[f"{prefix}-{i}" for i in range(n)],
         received_at=times, application_times=times, endpoint="/predict",
         top_names=top, top_index=index, preprocessing_ms=pre, inference_ms=inf,
-        total_ms=total)
+        total_ms=total, reasons=refusal_reasons(explainer_for(scorer), scores, encoded))
+
+
+_EXPLAINERS: dict[int, Explainer] = {}
+
+
+def explainer_for(scorer: Scorer) -> Explainer:
+    """The reasons engine of the scorer's bundle, built once per bundle."""
+    bundle = scorer.bundle
+    if id(bundle) not in _EXPLAINERS:
+        _EXPLAINERS[id(bundle)] = Explainer.from_bundle(bundle)
+    return _EXPLAINERS[id(bundle)]
 
 
 def anomaly_records(times: list[datetime], *, prefix: str) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from creditwatch.api import logging as api_logging
 from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.errors import ApiError
 from creditwatch.api.middleware import RequestContext
-from creditwatch.api.routes import ops, outcomes, predict
+from creditwatch.api.routes import decisions, ops, outcomes, predict
 from creditwatch.api.service import record_anomaly, score_singles
 from creditwatch.api.state import ApiState
 from creditwatch.config import Settings, get_settings
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
 
     errors.install(app, on_error)
     app.include_router(predict.build_router(settings.api.batch_max_size))
+    app.include_router(decisions.router)
     app.include_router(outcomes.build_router(settings.api.outcomes_max_items))
     app.include_router(ops.router)
     app.add_middleware(RequestContext, metrics=state.metrics)

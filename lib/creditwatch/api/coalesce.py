@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 Outcome = dict[str, Any] | Exception
-ScoreMany = Callable[[Sequence[tuple[Any, str, float]]], Sequence[Outcome]]
+# (application, request id, start time, explain: reasons wanted even for an approval)
+ScoreMany = Callable[[Sequence[tuple[Any, str, float, bool]]], Sequence[Outcome]]
 
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class _Pending:
     application: Any
     request_id: str
     started: float
+    explain: bool
     future: asyncio.Future[dict[str, Any]]
 
 
@@ -54,13 +56,15 @@ class Coalescer:
         self.max_size = max_size
         self._pending: list[_Pending] = []
 
-    async def score(self, application: Any, request_id: str, started: float) -> dict[str, Any]:
-        """The result of one application; raises what scoring it raised (ApiError 422...)."""
+    async def score(self, application: Any, request_id: str, started: float,
+                    explain: bool = False) -> dict[str, Any]:
+        """The result of one application; raises what scoring it raised (ApiError 422...).
+        ``explain``: give its reasons even if it is approved (a refusal always has them)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
-        self._pending.append(_Pending(application, request_id, started, future))
+        self._pending.append(_Pending(application, request_id, started, explain, future))
         return await future
 
     def _flush(self) -> None:
@@ -70,7 +74,7 @@ class Coalescer:
 
     def _run(self, batch: list[_Pending]) -> None:
         try:
-            outcomes = self._score_many([(p.application, p.request_id, p.started)
+            outcomes = self._score_many([(p.application, p.request_id, p.started, p.explain)
                                          for p in batch])
         except Exception as exc:  # noqa: BLE001 - a loop callback must not raise: each request gets it
             outcomes = [exc] * len(batch)

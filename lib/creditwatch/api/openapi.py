@@ -25,6 +25,15 @@ def request_body(batch: bool, max_items: int) -> dict[str, Any]:
                             "content": {"application/json": {"schema": body}}}}
 
 
+class ReasonOut(BaseModel):
+    code: str = Field(description="Stable reason code (see the reason codes page)")
+    text: str
+    fields: list[str] = Field(description="The application fields behind the reason")
+    values: dict[str, Any] = Field(description="The applicant's value of each field "
+                                               "(null: not given, or not usable by the model)")
+    contribution: float = Field(description="How much it raised the log-odds of default")
+
+
 class PredictionOut(BaseModel):
     prediction_id: str = Field(description="Request id of this prediction (also in the store)")
     probability: float
@@ -36,9 +45,30 @@ class PredictionOut(BaseModel):
     out_of_range_fields: list[str]
     unknown_category_fields: list[str]
     model_version: str
+    reasons: list[ReasonOut] | None = Field(description=(
+        "Why the probability of default is high, largest contribution first: always for a "
+        "REFUSED application, for an approval with ?explain=true; null otherwise"))
     preprocessing_ms: float
     inference_ms: float
+    reasons_ms: float
     total_ms: float
+
+
+class StoredDecisionOut(BaseModel):
+    prediction_id: str
+    received_at: str
+    application_time: str
+    endpoint: str
+    model_version: str
+    probability: float
+    decision: str
+    threshold: float
+    confidence: str | None
+    data_quality_score: float | None
+    client_id: int | None
+    quality_flags: dict[str, Any] | None
+    reasons: list[ReasonOut] = Field(description="As answered; empty for an approval "
+                                                 "answered without reasons")
 
 
 class BatchOut(BaseModel):

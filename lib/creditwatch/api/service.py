@@ -14,11 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from creditwatch.api.errors import ApiError
 from creditwatch.features import Encoded
 from creditwatch.schema.rows import Validated, validate
-from creditwatch.scoring.records import prediction_records
-from creditwatch.scoring.scorer import APPROVED, REFUSED
+from creditwatch.scoring.records import prediction_records, refusal_reasons
+from creditwatch.scoring.scorer import APPROVED, REFUSED, Scores
 from creditwatch.store.records import excerpt
 
 if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this module
@@ -48,29 +50,29 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
         spool_records(state, "anomaly", [record])
 
 
-def score_rows(state: ApiState, rows: list[Any], *, request_id: str,
-               started: float) -> list[dict[str, Any]]:
+def score_rows(state: ApiState, rows: list[Any], *, request_id: str, started: float,
+               explain: bool = False) -> list[dict[str, Any]]:
     """Validate, score and spool one /predict-batch request's ``rows``; ApiError 422
     (nothing scored) if any row is bad. Row ``r`` is stored as ``<request_id>-<r>`` (a batch
-    of one as ``<request_id>``)."""
+    of one as ``<request_id>``). ``explain``: reasons for the approvals too."""
     validated = validate(rows, state.scorer.pipeline.encoder)
     if not validated.ok:
         raise ApiError(422, "invalid application", validated.error_report(), kind="validation")
     n = len(rows)
     ids = [request_id] if n == 1 else [f"{request_id}-{r}" for r in range(n)]
-    return _score(state, rows, validated, ids, [started] * n, endpoint="/predict-batch",
-                  share=n, since=started)
+    return _score(state, rows, validated, ids, [started] * n, np.full(n, explain),
+                  endpoint="/predict-batch", share=n, since=started)
 
 
 def score_singles(state: ApiState,
-                  requests: Sequence[tuple[Any, str, float]],
+                  requests: Sequence[tuple[Any, str, float, bool]],
                   ) -> Sequence[dict[str, Any] | ApiError]:
     """Score several one-application /predict requests, each ``(application, request id,
-    start time)``, in one pass (see ``creditwatch.api.coalesce``): each gets its own result,
+    start time, explain)``, in one pass (see ``creditwatch.api.coalesce``): each gets its own result,
     or its own 422 when its application is invalid; the valid ones are scored either way."""
     since = time.perf_counter()
     state.metrics.coalesced.observe(len(requests))
-    rows = [body for body, _, _ in requests]
+    rows = [body for body, _, _, _ in requests]
     encoder = state.scorer.pipeline.encoder
     validated = validate(rows, encoder)
     outcomes: list[dict[str, Any] | ApiError] = []
@@ -86,8 +88,8 @@ def score_singles(state: ApiState,
         rows = [rows[i] for i in good]
         validated = validate(rows, encoder)
     results = _score(state, rows, validated, [requests[i][1] for i in good],
-                     [requests[i][2] for i in good], endpoint="/predict", share=1,
-                     since=since)
+                     [requests[i][2] for i in good], np.array([requests[i][3] for i in good]),
+                     endpoint="/predict", share=1, since=since)
     if not outcomes:
         return results
     for i, result in zip(good, results, strict=True):
@@ -96,29 +98,36 @@ def score_singles(state: ApiState,
 
 
 def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids: list[str],
-           starts: list[float], *, endpoint: str, share: int,
+           starts: list[float], explain: np.ndarray, *, endpoint: str, share: int,
            since: float) -> list[dict[str, Any]]:
     """Score validated ``rows`` and spool their records in one write. Each row's total time
     runs from its request's start, divided by ``share`` (the batch endpoint reports each
     application's part of the request); preprocessing (timed from ``since``: validation
-    included) and inference are split evenly between the rows."""
+    included) and inference are split evenly between the rows. Refused rows, and those whose
+    ``explain`` is set, get their reasons (computed together; their time is in
+    ``reasons_ms``); the others ``reasons: null``."""
     scores = state.scorer.score_encoded(validated.encoded, started=since)
     received = datetime.now(UTC)
     n = len(rows)
     results = scores.records()
-    pre_ms, inf_ms = scores.preprocessing_ms / n, scores.inference_ms / n
+    mid = time.perf_counter()
+    reasons = explain_rows(state, scores, validated.encoded, explain)
     now = time.perf_counter()
+    pre_ms, inf_ms, why_ms = (scores.preprocessing_ms / n, scores.inference_ms / n,
+                              (now - mid) * 1e3 / n)
     for r, result in enumerate(results):
         result["prediction_id"] = ids[r]
+        result["reasons"] = reasons[r]
         result["preprocessing_ms"] = pre_ms
         result["inference_ms"] = inf_ms
+        result["reasons_ms"] = why_ms
         result["total_ms"] = (now - starts[r]) * 1e3 / share
     records = prediction_records(
         scores, results, rows, request_ids=ids, received_at=received, endpoint=endpoint,
         top_names=state.top_names, top_index=state.top_idx,
         application_times=validated.application_times, client_ids=validated.client_ids,
         preprocessing_ms=pre_ms, inference_ms=inf_ms,
-        total_ms=[result["total_ms"] for result in results])
+        total_ms=[result["total_ms"] for result in results], reasons=reasons)
     spool_records(state, "prediction", records)
     metrics = state.metrics
     refused = int(scores.refused.sum())
@@ -129,3 +138,13 @@ def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids:
     for result in results:
         metrics.probability.observe(result["probability"])
     return results
+
+
+def explain_rows(state: ApiState, scores: Scores, encoded: Encoded,
+                 explain: np.ndarray) -> list[list[dict[str, Any]] | None]:
+    """The reasons of the refused rows and of those asked with ``explain`` (None for the
+    others; for every row when reasons are off, ``api.reasons_max = 0``)."""
+    if state.explainer is None:
+        return [None] * len(scores)
+    return refusal_reasons(state.explainer, scores, encoded, explain,
+                           state.settings.api.reasons_max)

@@ -10,6 +10,7 @@ from creditwatch.api.metrics import ApiMetrics
 from creditwatch.api.monitor import Monitor
 from creditwatch.api.outcomes import OutcomeWaiters
 from creditwatch.config import Settings
+from creditwatch.explain import Explainer
 from creditwatch.scoring import Scorer
 from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
@@ -31,6 +32,7 @@ class ApiState:
     top_idx: list[int]  # their columns in the feature matrix
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
     monitor: Monitor  # the background thread that sets the gauges
+    explainer: Explainer | None  # the reasons engine, built at load (None: reasons off)
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
@@ -53,5 +55,7 @@ class ApiState:
         metrics = ApiMetrics(writer, metrics_dir)
         reference = scorer.bundle.performance_reference or {}
         monitor = Monitor(metrics, store, settings, reference_auc=reference.get("auc"))
+        # Built (per-tree tables, compiled kernels warmed up) before the first request.
+        explainer = Explainer.from_bundle(scorer.bundle) if settings.api.reasons_max else None
         return cls(settings, scorer, store, spool, writer, logs, metrics, top,
-                   [names.index(name) for name in top], waiters, monitor)
+                   [names.index(name) for name in top], waiters, monitor, explainer)

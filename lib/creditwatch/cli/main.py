@@ -14,6 +14,7 @@ from creditwatch.cli import fairness as fairness_cmd
 from creditwatch.cli import model as model_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
+from creditwatch.cli import reasons as reasons_cmd
 from creditwatch.cli import report as report_cmd
 from creditwatch.cli import serve as serve_cmd
 from creditwatch.cli import simulate as simulate_cmd
@@ -34,6 +35,7 @@ alerts_cmd.register(app)
 drift_cmd.register(app)
 outcomes_cmd.register(app)
 performance_cmd.register(app)
+reasons_cmd.register(app)
 dashboard_cmd.register(app)
 report_cmd.register(app)
 fairness_cmd.register(app)

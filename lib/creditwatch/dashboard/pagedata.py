@@ -18,6 +18,9 @@ import pandas as pd
 from creditwatch.analytics import NAMED, Analytics
 from creditwatch.drift import ranking
 from creditwatch.drift.result import features_frame
+from creditwatch.explain import DEFAULT_REASONS
+from creditwatch.explain.drift import reason_mix
+from creditwatch.model.bundle import ModelBundle
 
 PERIODS: tuple[str, ...] = NAMED  # "24h", "7d", "30d", "all"
 PERIOD_LABELS = {"24h": "Last 24 h", "7d": "Last 7 days", "30d": "Last 30 days",
@@ -115,6 +118,13 @@ def business(a: Analytics, period: str, costs: tuple[float, float] | None) -> Bu
 
 def drift(a: Analytics) -> DriftData:
     return DriftData(a.drift_history("all"), a.latest_drift())
+
+
+def reasons(a: Analytics, bundle: ModelBundle, period: str) -> tuple[pd.DataFrame, int]:
+    """The reason mix of the period's refusals against the training reference, and how
+    many refusals it counts (``creditwatch.explain.drift``)."""
+    start, end = a.window(period).bounds
+    return reason_mix(a.store, bundle, start, end, a.settings.api.reasons_max or DEFAULT_REASONS)
 
 
 def drift_details(a: Analytics, report_id: int) -> pd.DataFrame:

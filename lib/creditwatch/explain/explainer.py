@@ -56,3 +56,20 @@ class Explainer:
         x = np.asarray(features, dtype=float)
         phi = self.contributions(x) if contributions is None else contributions
         return self.grouper.reasons(phi, x, raw_values(raw), k)
+
+    def reasons_where(self, features: np.ndarray, raw: Encoded | np.ndarray, wanted: np.ndarray,
+                      k: int = DEFAULT_REASONS) -> list[list[dict[str, Any]] | None]:
+        """Per row, its reasons as answered and stored (``Reason.to_dict``) where ``wanted``,
+        else None. The wanted rows are explained together, in one call of the engine (the
+        refused rows of a coalesced API pass, of a batch)."""
+        out: list[list[dict[str, Any]] | None] = [None] * len(wanted)
+        rows = np.flatnonzero(wanted)
+        if len(rows) == 0 or k <= 0:
+            return out
+        values = raw_values(raw)
+        x = np.asarray(features, dtype=float)
+        if len(rows) < len(wanted):
+            x, values = x[rows], values[rows]
+        for row, reasons in zip(rows.tolist(), self.reasons(x, values, k), strict=True):
+            out[row] = [reason.to_dict() for reason in reasons]
+        return out

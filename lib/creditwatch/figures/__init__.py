@@ -19,6 +19,7 @@ from creditwatch.figures.drift import (
     drift_history,
     drift_ranking,
     feature_distribution,
+    reason_mix,
 )
 from creditwatch.figures.model import (
     auc_history,
@@ -41,4 +42,4 @@ __all__ = ["amount_histogram", "approval_by_band", "approval_by_segment", "auc_h
            "batches", "calibration", "confidence", "cost_history", "decision_donut",
            "distributions", "drift_history", "drift_ranking", "expected_cost",
            "feature_distribution", "http_statuses", "latency_boxes", "latency_over_time", "lines",
-           "maturity", "probability_histogram", "score_distribution", "volume"]
+           "maturity", "probability_histogram", "reason_mix", "score_distribution", "volume"]

@@ -91,3 +91,23 @@ def distributions(frames: list[pd.DataFrame], cols: int = 3) -> go.Figure:
         for trace in _reference_bars(frame, legend=i == 0):
             fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
     return layout(fig, "Reference vs window", barmode="overlay", height=300 * rows)
+
+
+REASON_BARS = 12  # codes shown in the reason mix chart
+
+
+def reason_mix(mix: pd.DataFrame) -> go.Figure:
+    """Reason drift: per reason code (the most cited of the window or the reference first),
+    the share of refusals given it in the window and in the training reference."""
+    top = mix.assign(_key=mix[["share", "reference_share"]].max(axis=1))
+    rows = top.nlargest(REASON_BARS, "_key").iloc[::-1]
+    labels = [f"{c} · {t}" for c, t in zip(rows["code"], rows["text"], strict=True)]
+    fig = go.Figure([
+        go.Bar(x=rows["reference_share"], y=labels, orientation="h", name="training reference",
+               marker_color=REFERENCE_COLOR),
+        go.Bar(x=rows["share"], y=labels, orientation="h", name="this window",
+               marker_color=CURRENT_COLOR),
+    ])
+    return layout(fig, "Reasons given for refusals: window against reference", barmode="group",
+                  xaxis_tickformat=".0%", xaxis_title="share of refused applications",
+                  height=max(320, 40 * len(rows) + 120))

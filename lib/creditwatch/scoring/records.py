@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from creditwatch.explain import DEFAULT_REASONS, Explainer
+from creditwatch.features import Encoded
 from creditwatch.scoring.scorer import Scores
 from creditwatch.store.records import PredictionRecord
 
@@ -30,6 +32,15 @@ def top_feature_values(scores: Scores, index: Sequence[int]) -> list[list[float 
     return values
 
 
+def refusal_reasons(explainer: Explainer, scores: Scores, encoded: Encoded,
+                    explain: np.ndarray | None = None,
+                    k: int = DEFAULT_REASONS) -> list[list[dict[str, Any]] | None]:
+    """The ``reasons`` of :func:`prediction_records`: every refused row's (and those where
+    ``explain`` is set), computed together; None for the other rows."""
+    wanted = scores.refused if explain is None else scores.refused | explain
+    return explainer.reasons_where(scores.features, encoded, wanted, k)
+
+
 def _per_row(value: Timing | None, n: int) -> Sequence[float | None]:
     if value is None or isinstance(value, float | int):
         return [value] * n
@@ -44,13 +55,15 @@ def prediction_records(
     client_ids: Sequence[int | None] | None = None,
     preprocessing_ms: Timing | None = None, inference_ms: Timing | None = None,
     total_ms: Timing | None = None,
+    reasons: Sequence[Sequence[Mapping[str, Any]] | None] | None = None,
 ) -> list[PredictionRecord]:
     """One store record per scored row.
 
     ``results[i]`` is ``scores.records()[i]`` (possibly with the API's own keys added);
     ``inputs[i]`` the application as received. Times and timings are one value for every
     row or one per row; an application time defaults (in the store) to ``received_at``,
-    a client id to the inputs' SK_ID_CURR."""
+    a client id to the inputs' SK_ID_CURR. ``reasons[i]``: the reasons answered with row
+    ``i`` (``Explainer.reasons_where``), None when it was answered without any."""
     n = len(results)
     received = [received_at] * n if isinstance(received_at, datetime) else received_at
     pre, inf, total = (_per_row(t, n) for t in (preprocessing_ms, inference_ms, total_ms))
@@ -84,5 +97,7 @@ def prediction_records(
             record["client_id"] = client_ids[r]
         if values is not None:
             record["features"] = dict(zip(top_names, values[r], strict=True))
+        if reasons is not None and reasons[r] is not None:
+            record["reasons"] = reasons[r]
         records.append(record)
     return records

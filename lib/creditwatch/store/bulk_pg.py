@@ -129,3 +129,30 @@ def _escape(text: str) -> str:
         text = (text.replace("\\", "\\\\").replace("\t", "\\t")
                 .replace("\n", "\\n").replace("\r", "\\r"))
     return text
+
+
+def copy_reasons(
+    conn: Connection,
+    inserted: Sequence[tuple[int, str]],
+    reasons: Mapping[str, tuple[Any, Sequence[tuple[Any, ...]]]],
+) -> int:
+    """Append the reasons of the new predictions ``inserted`` (id, request id): each entry
+    is (stamped application time, rows of rank, code, text, contribution, fields JSON,
+    values JSON), see ``records.reason_rows``; returns how many rows. One COPY text, built
+    here as for the feature values."""
+    lines: list[str] = []
+    append = lines.append
+    for pid, rid in inserted:
+        entry = reasons.get(rid)
+        if entry is None:
+            continue
+        stamp, rows = entry
+        for rank, code, text, contribution, fields, values in rows:
+            append(f"{pid}\t{rank}\t{_escape(code)}\t{_escape(text)}\t{contribution!r}\t"
+                   f"{_escape(fields)}\t{_escape(values)}\t{stamp}\n")
+    if lines:
+        statement = ("COPY prediction_reasons (prediction_id, rank, code, text, contribution, "
+                     "fields, field_values, application_time) FROM STDIN")
+        with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
+            copy.write("".join(lines))
+    return len(lines)

@@ -97,3 +97,24 @@ def insert_feature_values(
         raise DBAPIError.instance(statement, None, exc, sqlite3.Error,
                                   dialect=conn.dialect) from exc
     return count
+
+
+def insert_reasons(
+    conn: Connection,
+    inserted: Sequence[tuple[int, str]],
+    reasons: Mapping[str, tuple[Any, Sequence[tuple[Any, ...]]]],
+) -> int:
+    """Append the reasons of the new predictions ``inserted`` (id, request id), see
+    ``bulk_pg.copy_reasons``; returns how many rows."""
+    rows: list[tuple[Any, ...]] = []
+    for pid, rid in inserted:
+        entry = reasons.get(rid)
+        if entry is not None:
+            when, reason_rows = entry
+            rows.extend((pid, *row, when) for row in reason_rows)
+    if rows:
+        statement = ("INSERT INTO prediction_reasons (prediction_id, rank, code, text, "
+                     "contribution, fields, field_values, application_time) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        conn.exec_driver_sql(statement, rows)
+    return len(rows)

@@ -43,6 +43,7 @@ NAMING = {
 }
 
 PAYLOAD_EXCERPT_MAX = 2048  # characters of a rejected payload kept in anomalies
+REASON_CODE_MAX, REASON_TEXT_MAX = 8, 200  # characters of a stored reason's code and text
 
 
 class Base(DeclarativeBase):
@@ -106,6 +107,32 @@ class FeatureValue(Base):
         Index(None, "feature", "application_time", "value"),
         {"sqlite_with_rowid": False},
     )
+
+
+class PredictionReason(Base):
+    """One reason given with a prediction (see ``creditwatch.explain``): its rank in the
+    answer (1 = largest contribution), stable code, text as answered, the raw fields behind
+    it with the applicant's values (two JSON arrays, in the same order), and its contribution
+    to the log-odds of default.
+
+    Every refused prediction has its reasons here (an approval only when asked for with
+    ``?explain=true``). ``application_time`` repeats the prediction's, so the reason mix of a
+    window is one index range scan. No foreign key, for the same reason as ``feature_values``.
+    """
+
+    __tablename__ = "prediction_reasons"
+
+    prediction_id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
+    rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(String(REASON_CODE_MAX))
+    text: Mapped[str] = mapped_column(String(REASON_TEXT_MAX))
+    contribution: Mapped[float] = mapped_column(Float)
+    # plain JSON (not JSONB): the arrays keep their order and are only ever read whole
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    field_values: Mapped[list[Any]] = mapped_column(JSON)
+    application_time: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index(None, "application_time", "code"), {"sqlite_with_rowid": False})
 
 
 class Outcome(Base):
@@ -298,6 +325,7 @@ def _table(model: type[Base]) -> Table:
 # Core tables, used by the repository's batched statements.
 PREDICTIONS = _table(Prediction)
 FEATURE_VALUES = _table(FeatureValue)
+PREDICTION_REASONS = _table(PredictionReason)
 OUTCOMES = _table(Outcome)
 ANOMALIES = _table(Anomaly)
 API_LOGS = _table(ApiLog)

@@ -7,13 +7,13 @@ the derived columns and bound the free-text ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
 from creditwatch.schema import ID_COLUMN
-from creditwatch.store.models import PAYLOAD_EXCERPT_MAX
+from creditwatch.store.models import PAYLOAD_EXCERPT_MAX, REASON_CODE_MAX, REASON_TEXT_MAX
 from creditwatch.store.types import clean_float, clean_text, dumps, to_utc
 
 
@@ -44,6 +44,9 @@ class PredictionRecord(_PredictionRequired, total=False):
     client_id: int | None  # default: inputs["SK_ID_CURR"]
     quality_flags: dict[str, Any] | None
     features: Mapping[str, float | None] | None
+    # The reasons answered with it, best first (``Reason.to_dict()``: code, text, fields,
+    # values, contribution); stored in ``prediction_reasons``.
+    reasons: Sequence[Mapping[str, Any]] | None
 
 
 class _AnomalyRequired(TypedDict):
@@ -106,6 +109,9 @@ ANOMALY_COLUMNS = (
     "occurred_at", "request_id", "endpoint", "kind", "errors", "payload_excerpt", "http_status",
 )
 LOG_COLUMNS = ("ts", "level", "event", "request_id", "event_id", "data")
+REASON_COLUMNS = ("prediction_id", "rank", "code", "text", "contribution", "fields",
+                  "field_values", "application_time")
+REASON_KEYS = frozenset({"code", "text", "fields", "values", "contribution"})
 APPLICATION_TIME = PREDICTION_COLUMNS.index("application_time")
 
 Stamp = Callable[[datetime], Any]  # an aware UTC datetime → the value its dialect stores
@@ -113,11 +119,14 @@ Stamp = Callable[[datetime], Any]  # an aware UTC datetime → the value its dia
 
 @dataclass(slots=True)
 class PredictionBatch:
-    """The ``predictions`` rows of a batch (first occurrence of each request id), and for
-    those with features: request id → (its stamped application time, its feature values)."""
+    """The ``predictions`` rows of a batch (first occurrence of each request id); for
+    those with features: request id → (its stamped application time, its feature values);
+    for those with reasons: request id → (stamped application time, REASON_COLUMNS rows
+    without the prediction id and time)."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     features: dict[str, tuple[Any, Mapping[str, Any]]] = field(default_factory=dict)
+    reasons: dict[str, tuple[Any, list[tuple[Any, ...]]]] = field(default_factory=dict)
 
 
 def prediction_batch(records: Iterable[Mapping[str, Any]], stamp: Stamp) -> PredictionBatch:
@@ -135,7 +144,33 @@ def prediction_batch(records: Iterable[Mapping[str, Any]], stamp: Stamp) -> Pred
             if not isinstance(features, Mapping):
                 raise TypeError(f"features of {rid!r} must be a mapping of name to value")
             batch.features[rid] = (row[APPLICATION_TIME], features)
+        reasons = record.get("reasons")
+        if reasons:
+            batch.reasons[rid] = (row[APPLICATION_TIME], reason_rows(rid, reasons))
     return batch
+
+
+def reason_rows(rid: str, reasons: Any) -> list[tuple[Any, ...]]:
+    """(rank, code, text, contribution, fields JSON, values JSON) of each reason, rank from
+    1; a malformed reason is a TypeError (a data error: the writer sets the record aside)."""
+    if not isinstance(reasons, Sequence) or isinstance(reasons, str | bytes):
+        raise TypeError(f"reasons of {rid!r} must be a list")
+    rows: list[tuple[Any, ...]] = []
+    for rank, reason in enumerate(reasons, 1):
+        if not isinstance(reason, Mapping) or set(reason) != REASON_KEYS:
+            raise TypeError(f"reason {rank} of {rid!r} must have exactly {sorted(REASON_KEYS)}")
+        fields, values = reason["fields"], reason["values"]
+        if not isinstance(values, Mapping) or list(values) != list(fields):
+            raise TypeError(f"reason {rank} of {rid!r}: values must map each field, in order")
+        contribution = _lenient_float(reason["contribution"])
+        code = str(reason["code"])
+        if contribution is None or not 0 < len(code) <= REASON_CODE_MAX:
+            raise TypeError(f"reason {rank} of {rid!r}: needs a code of at most "
+                            f"{REASON_CODE_MAX} characters and a finite contribution")
+        text = clean_text(str(reason["text"]))[:REASON_TEXT_MAX]
+        rows.append((rank, code, text, contribution,
+                     dumps([str(f) for f in fields]), dumps(list(values.values()))))
+    return rows
 
 
 def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:

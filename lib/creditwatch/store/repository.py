@@ -24,6 +24,7 @@ from creditwatch.store.engine import make_engine
 from creditwatch.store.monitoring import MonitoringMixin
 from creditwatch.store.performance_reports import PerformanceReportsMixin
 from creditwatch.store.reads import ReadsMixin
+from creditwatch.store.reasons import ReasonsMixin
 from creditwatch.store.reference import ReferenceMixin
 from creditwatch.store.writes import WritesMixin
 
@@ -44,7 +45,8 @@ class StoreSchemaError(StoreUnavailableError):
     """The database is not at the schema revision this code expects."""
 
 
-class Store(WritesMixin, ReadsMixin, ReferenceMixin, MonitoringMixin, PerformanceReportsMixin):
+class Store(WritesMixin, ReadsMixin, ReasonsMixin, ReferenceMixin, MonitoringMixin,
+            PerformanceReportsMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(

@@ -44,6 +44,7 @@ class WriteCounts:
     anomalies: int = 0
     logs: int = 0
     outcomes: int = 0
+    reasons: int = 0  # prediction_reasons rows
     # What became of each outcome record, by event id (see ``store.outcomes``).
     outcome_statuses: Mapping[str, str] = field(default_factory=dict)
 
@@ -89,18 +90,22 @@ class WritesMixin(StoreBase):
         if not (batch.rows or anomaly_rows or log_rows or outcomes):
             return WriteCounts()
         with self._write() as conn:
-            n_pred, n_feat = self._insert_predictions(conn, batch)
+            n_pred, n_feat, n_reasons = self._insert_predictions(conn, batch)
             # After the predictions: an outcome may name one of this very batch.
             matched = insert_outcomes(conn, self.dialect, outcomes, stamp)
             anomaly_rows += [anomaly_row(r, stamp) for r in matched.anomalies]
             n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS, anomaly_rows,
                                          "request_id")
             n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows, "event_id")
-        return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted, matched.statuses)
+        return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted,
+                           reasons=n_reasons, outcome_statuses=matched.statuses)
 
-    def _insert_predictions(self, conn: Connection, batch: PredictionBatch) -> tuple[int, int]:
+    def _insert_predictions(self, conn: Connection,
+                            batch: PredictionBatch) -> tuple[int, int, int]:
+        """Predictions, then the feature values and reasons of those actually inserted:
+        (predictions, feature values, reasons) rows."""
         if not batch.rows:
-            return 0, 0
+            return 0, 0, 0
         if self.dialect == "postgresql":
             inserted = [
                 (int(i), str(r))
@@ -112,12 +117,16 @@ class WritesMixin(StoreBase):
         else:
             inserted = bulk_sqlite.insert_predictions(conn, PREDICTION_COLUMNS, batch.rows)
         # Only the rows actually inserted come back: replayed ones are skipped here and so
-        # are their feature values.
-        if not inserted or not batch.features:
-            return len(inserted), 0
-        if self.dialect == "postgresql":
-            return len(inserted), bulk_pg.copy_feature_values(conn, inserted, batch.features)
-        return len(inserted), bulk_sqlite.insert_feature_values(conn, inserted, batch.features)
+        # are their feature values and reasons.
+        n_feat = n_reasons = 0
+        pg = self.dialect == "postgresql"
+        if inserted and batch.features:
+            n_feat = (bulk_pg.copy_feature_values if pg else bulk_sqlite.insert_feature_values)(
+                conn, inserted, batch.features)
+        if inserted and batch.reasons:
+            n_reasons = (bulk_pg.copy_reasons if pg else bulk_sqlite.insert_reasons)(
+                conn, inserted, batch.reasons)
+        return len(inserted), n_feat, n_reasons
 
     def _insert_ignore(
         self,
