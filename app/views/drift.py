@@ -128,6 +128,11 @@ def reasons(s: Settings) -> None:
         st.info("No model bundle: the reference reason mix needs one.")
         return
     mix, n = found
+    if not n:
+        st.info("No refused application with stored reasons in this period: reasons are "
+                "stored with every refusal the API answers (`creditwatch simulate` sends "
+                "traffic).")
+        return
     ui.chart(figures.reason_mix(mix), "reason_mix")
     st.caption(f"{n:,} refused applications with reasons in the period. A share is the part "
                "of the refusals given that reason (up to four each, so shares do not add up "

@@ -24,7 +24,7 @@ from tests.plugins.postgres import STORES
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
 PAGES = ["home", "overview", "performance", "business", "drift", "model", "fairness"]
 # Plotly charts each page draws on the seeded store.
-CHARTS = {"home": 1, "overview": 4, "performance": 3, "business": 8, "drift": 2, "model": 5,
+CHARTS = {"home": 1, "overview": 4, "performance": 3, "business": 8, "drift": 3, "model": 5,
           "fairness": 4}
 UNREACHABLE = "The prediction store is unreachable"
 

@@ -152,7 +152,7 @@ def test_drift_page_runs_a_check_now(live_stack: dict[str, Any], page: Any,
     assert number(shown["Drift share"]) == pytest.approx(latest["drift_share"], abs=5e-4)
     assert shown["Features affected"] == (f"{latest['n_features_drifted']} / "
                                           f"{latest['n_features_analyzed']}")
-    page.locator('[data-testid="stMain"]').get_by_text(PERIOD_LABELS["24h"], exact=True).click()
+    page.get_by_role("radiogroup", name="Window").get_by_text(PERIOD_LABELS["24h"], exact=True).click()
     page.get_by_role("button", name="Run drift check").click()
     # the check (with its Evidently report) takes seconds; then the page shows the new window
     page.locator('[data-testid="stIFrame"]').wait_for(timeout=90_000)
