@@ -2,7 +2,7 @@
 
     from creditwatch.fairness import evaluate, protected_attributes
     r = evaluate(groups, probability, threshold, defaulted, attribute="CODE_GENDER",
-                 cost_fn=5, cost_fp=1)
+                 cost_fn=bundle.cost_fn, cost_fp=bundle.cost_fp)
     r.table            # per group: counts, approval, AIR + Katz CI, mean score, default rate,
                        # TPR/FPR, calibration (observed vs expected, tested), realized cost
     r.independence     # group × decision test; r.tpr_test / r.fpr_test: the error gaps

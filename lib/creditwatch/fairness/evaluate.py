@@ -1,7 +1,7 @@
 """One protected attribute over one window: every group figure and test, from arrays.
 
     evaluate(groups, probability, threshold, defaulted, attribute="CODE_GENDER",
-             cost_fn=5, cost_fp=1) -> AttributeFairness
+             cost_fn=bundle.cost_fn, cost_fp=bundle.cost_fp) -> AttributeFairness
 
 An application is refused when its probability is >= the threshold (as the scorer decides);
 ``defaulted`` is 0/1, NaN for an application whose outcome is not known yet. Realized cost
