@@ -9,9 +9,7 @@ whose paths go on the same row.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,8 +26,7 @@ from creditwatch.drift.result import DriftResult
 from creditwatch.errors import CreditwatchError
 from creditwatch.store import Store
 from creditwatch.windows import Window
-
-PREFETCH_WINDOWS = 2  # windows read ahead during a history (each holds at most drift.max_rows)
+from creditwatch.windows.ahead import read_ahead
 
 
 class NoReferenceError(CreditwatchError):
@@ -153,17 +150,11 @@ class DriftMonitor:
         runs: list[DriftRun] = []
         if not windows:
             return runs
-        ahead = PREFETCH_WINDOWS
-        with ThreadPoolExecutor(max_workers=ahead) as pool:
-            pending = deque(pool.submit(self.current, w) for w in windows[:ahead])
-            for i, window in enumerate(windows):
-                current = pending.popleft().result()
-                if i + ahead < len(windows):
-                    pending.append(pool.submit(self.current, windows[i + ahead]))
-                run = self.run(window, save=save, current=current)
-                runs.append(run)
-                if on_window is not None:
-                    on_window(run)
+        for window, current in read_ahead(windows, self.current):
+            run = self.run(window, save=save, current=current)
+            runs.append(run)
+            if on_window is not None:
+                on_window(run)
         return runs
 
 

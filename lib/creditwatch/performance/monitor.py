@@ -12,9 +12,7 @@ window again replaces its row, so re-running a history as outcomes arrive keeps 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,8 +32,8 @@ from creditwatch.performance.settings import PerformanceSettings
 from creditwatch.performance.window import WindowPerformance, evaluate_window
 from creditwatch.store import Store
 from creditwatch.windows import Window
+from creditwatch.windows.ahead import read_ahead
 
-PREFETCH_WINDOWS = 2  # windows read ahead during a history
 READ_COLUMNS = ("id", "probability")  # of Analytics.labelled, besides the outcome
 
 
@@ -195,16 +193,11 @@ class PerformanceMonitor:
         if not windows:
             return runs
         self.analytics.refresh()  # once, before the readers share the copy
-        with ThreadPoolExecutor(max_workers=PREFETCH_WINDOWS) as pool:
-            pending = deque(pool.submit(self.read, w) for w in windows[:PREFETCH_WINDOWS])
-            for i, window in enumerate(windows):
-                data = pending.popleft().result()
-                if i + PREFETCH_WINDOWS < len(windows):
-                    pending.append(pool.submit(self.read, windows[i + PREFETCH_WINDOWS]))
-                run = self.run(window, save=False, data=data)
-                runs.append(run)
-                if on_window is not None:
-                    on_window(run)
+        for window, data in read_ahead(windows, self.read):
+            run = self.run(window, save=False, data=data)
+            runs.append(run)
+            if on_window is not None:
+                on_window(run)
         if save:
             self.save(runs)
         return runs
