@@ -35,11 +35,17 @@ def settle(page: Any) -> None:
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
 
 
+def drawn(page: Any, charts: int) -> None:
+    """Wait until at least ``charts`` Plotly charts are drawn: Plotly draws after the script
+    run is over and after the text is on the page, so a plain count races it."""
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {charts}",
+                           timeout=TIMEOUT_MS)
+
+
 def open_page(page: Any, base: str, path: str, charts: int) -> None:
     page.goto(f"{base}/{path}")
     settle(page)
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {charts}",
-                           timeout=TIMEOUT_MS)
+    drawn(page, charts)
 
 
 def exceptions(page: Any) -> list[str]:
@@ -128,7 +134,7 @@ def test_overview_kpis_equal_the_analytics_layer_for_every_period(
         settle(page)
         page.get_by_text(f"Period: {PERIOD_LABELS[period]}").wait_for(timeout=TIMEOUT_MS)
         assert exceptions(page) == []
-        assert page.locator(".js-plotly-plot").count() >= 4
+        drawn(page, 4)
         shown, expected = metrics(page), analytics.kpis(period)
         assert number(shown["Total predictions"]) == expected["total_predictions"], period
         assert number(shown["Approval rate"]) == pytest.approx(expected["approval_rate"],
@@ -157,8 +163,7 @@ def test_drift_page_runs_a_check_now(live_stack: dict[str, Any], page: Any,
     # the check (with its Evidently report) takes seconds; then the page shows the new window
     page.locator('[data-testid="stIFrame"]').wait_for(timeout=90_000)
     settle(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
-                           timeout=TIMEOUT_MS)
+    drawn(page, 2)
     assert exceptions(page) == []
     reports = store.read_drift_reports()
     assert len(reports) == before + 1
@@ -188,7 +193,7 @@ def test_drift_page_shows_the_reason_mix_of_the_library(live_stack: dict[str, An
     mix, n = reason_mix(live_stack["store"], bundle, now - timedelta(days=7), now)
     assert n > 0
     assert section.inner_text().startswith(f"{n:,} refused applications")
-    assert page.locator(".js-plotly-plot").count() >= 3
+    drawn(page, 3)
     assert exceptions(page) == []
     table = page.locator('[data-testid="stTable"]').last.inner_text()
     for row in mix.head(5).itertuples():
@@ -247,4 +252,4 @@ def test_fairness_page_shows_the_library_figures(live_stack: dict[str, Any], pag
     gender = next(r for r in expected if r.attribute == "CODE_GENDER")
     assert f"Reference (most favoured): {gender.reference}." in text
     assert f"{gender.independence.method} p = {gender.independence.p_value:.3g}" in text
-    assert page.locator(".js-plotly-plot").count() >= 2 * len(expected)
+    drawn(page, 2 * len(expected))
