@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from creditwatch.cli import alerts as alerts_cmd
+from creditwatch.cli import audit as audit_cmd
 from creditwatch.cli import dashboard as dashboard_cmd
 from creditwatch.cli import data as data_cmd
 from creditwatch.cli import db as db_cmd
@@ -39,6 +40,7 @@ reasons_cmd.register(app)
 dashboard_cmd.register(app)
 report_cmd.register(app)
 fairness_cmd.register(app)
+audit_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -86,6 +86,16 @@ def insert_ignore(
     return inserted
 
 
+def copy_rows(conn: Connection, table: str, columns: Sequence[str],
+              rows: Sequence[tuple[Any, ...]]) -> None:
+    """COPY ``rows`` (tuples in ``columns`` order) into ``table``, which has no natural key
+    to check (the audit log's entries, numbered under its lock)."""
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def copy_feature_values(
     conn: Connection,
     inserted: Sequence[tuple[int, str]],

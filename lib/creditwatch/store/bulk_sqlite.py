@@ -42,15 +42,16 @@ def insert_ignore(
     return int(result.rowcount)
 
 
-def insert_predictions(
-    conn: Connection, columns: Sequence[str], rows: list[tuple[Any, ...]]
+def insert_returning(
+    conn: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], key: str
 ) -> list[tuple[int, str]]:
-    """Insert ``predictions`` rows idempotently; (id, request_id) of those actually new."""
-    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM predictions").scalar_one()
-    if insert_ignore(conn, "predictions", columns, rows, "request_id") == 0:
+    """Insert ``rows`` idempotently on ``key``; (id, key) of those actually new, in id order
+    (read back above the maximum id, see the module docstring)."""
+    last = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
+    if insert_ignore(conn, table, columns, rows, key) == 0:
         return []
     new = conn.exec_driver_sql(
-        "SELECT id, request_id FROM predictions WHERE id > ? ORDER BY id", (last,)
+        f"SELECT id, {key} FROM {table} WHERE id > ? ORDER BY id", (last,)
     )
     return [(int(pid), str(rid)) for pid, rid in new]
 

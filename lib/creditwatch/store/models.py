@@ -76,6 +76,9 @@ class Prediction(Base):
     inputs: Mapped[dict[str, Any]] = mapped_column(JSONB_OR_JSON)
     # Missing / out-of-range / unseen-category field names reported with the answer.
     quality_flags: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)
+    # SHA-256 of the inputs in canonical form (``store.chain``): what the audit chain
+    # covers, and what stays when the retention purge removes the inputs.
+    inputs_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index(None, "model_version", "application_time"),
@@ -159,6 +162,23 @@ class Outcome(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     __table_args__ = (Index(None, "prediction_id", "id"),)
+
+
+class AuditEntry(Base):
+    """One link of the tamper-evident decision log (``store.chain``): the hash of a stored
+    prediction's or outcome's content, chained to the previous entry's. ``seq`` runs 1, 2,
+    3, ... without gaps; one entry per (kind, row id)."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))  # "prediction" or "outcome"
+    row_id: Mapped[int] = mapped_column(BigInteger)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (UniqueConstraint("kind", "row_id"),)
 
 
 class Anomaly(Base):
@@ -334,3 +354,4 @@ TRAINING_REFERENCE_COLUMNS = _table(TrainingReferenceColumn)
 DRIFT_REPORTS = _table(DriftReport)
 PERFORMANCE_REPORTS = _table(PerformanceReport)
 ALERTS = _table(Alert)
+AUDIT_LOG = _table(AuditEntry)

@@ -28,9 +28,10 @@ from sqlalchemy import Connection
 
 from creditwatch.schema import ID_COLUMN
 from creditwatch.store import bulk_pg, bulk_sqlite
+from creditwatch.store.chain import OUTCOME, row_hash
 from creditwatch.store.models import OUTCOMES
 from creditwatch.store.outcome_match import Lookup
-from creditwatch.store.records import Stamp, json_text
+from creditwatch.store.records import Link, Stamp, json_text
 
 STORED, DUPLICATE, CORRECTED = "stored", "duplicate", "corrected"
 UNKNOWN, INVALID, QUEUED = "unknown_prediction", "invalid", "queued"
@@ -58,6 +59,7 @@ class OutcomeWrite:
     statuses: dict[str, str] = field(default_factory=dict)
     anomalies: list[dict[str, Any]] = field(default_factory=list)
     inserted: int = 0
+    chained: list[Link] = field(default_factory=list)  # chain links of the new rows
 
 
 def check_outcomes(records: Sequence[Mapping[str, Any]]) -> None:
@@ -105,11 +107,15 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
                      str(r["source"])[:64], received_at[id(received)]))
     if rows:
         if dialect == "postgresql":
-            result.inserted = len(bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, rows,
-                                                        "event_id"))
+            new = bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, rows, "event_id",
+                                        ("id", "event_id"))
         else:
-            result.inserted = bulk_sqlite.insert_ignore(conn, "outcomes", OUTCOME_COLUMNS, rows,
-                                                        "event_id")
+            new = bulk_sqlite.insert_returning(conn, "outcomes", OUTCOME_COLUMNS, rows,
+                                               "event_id")
+        result.inserted = len(new)
+        by_event = {row[0]: row for row in rows}
+        result.chained = [(OUTCOME, int(oid), row_hash(OUTCOME, (int(oid), *by_event[event])))
+                          for oid, event in new]
     return result
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from creditwatch.schema import ID_COLUMN
+from creditwatch.store.chain import PREDICTION, PREDICTION_FIELDS, inputs_digest, row_hash
 from creditwatch.store.models import PAYLOAD_EXCERPT_MAX, REASON_CODE_MAX, REASON_TEXT_MAX
 from creditwatch.store.types import clean_float, clean_text, dumps, to_utc
 
@@ -103,7 +104,7 @@ PREDICTION_COLUMNS = (
     "request_id", "received_at", "application_time", "endpoint", "model_version",
     "probability", "decision", "threshold", "confidence", "data_quality_score",
     "preprocessing_ms", "inference_ms", "total_ms", "http_status", "amt_credit", "client_id",
-    "inputs", "quality_flags",
+    "inputs", "quality_flags", "inputs_digest",
 )
 ANOMALY_COLUMNS = (
     "occurred_at", "request_id", "endpoint", "kind", "errors", "payload_excerpt", "http_status",
@@ -113,8 +114,13 @@ REASON_COLUMNS = ("prediction_id", "rank", "code", "text", "contribution", "fiel
                   "field_values", "application_time")
 REASON_KEYS = frozenset({"code", "text", "fields", "values", "contribution"})
 APPLICATION_TIME = PREDICTION_COLUMNS.index("application_time")
+# Where each field a prediction's chain hash covers sits in its row (``id`` comes back
+# from the insert: None here).
+CHAINED = tuple(None if name == "id" else PREDICTION_COLUMNS.index(name)
+                for name in PREDICTION_FIELDS)
 
 Stamp = Callable[[datetime], Any]  # an aware UTC datetime → the value its dialect stores
+Link = tuple[str, int, str]  # a chain entry to append: (kind, row id, row hash)
 
 
 @dataclass(slots=True)
@@ -148,6 +154,21 @@ def prediction_batch(records: Iterable[Mapping[str, Any]], stamp: Stamp) -> Pred
         if reasons:
             batch.reasons[rid] = (row[APPLICATION_TIME], reason_rows(rid, reasons))
     return batch
+
+
+def prediction_links(inserted: Sequence[tuple[int, str]],
+                     rows: Sequence[tuple[Any, ...]]) -> list[Link]:
+    """The chain links of the new predictions ``inserted`` (id, request id, in id order)
+    from their ``rows``."""
+    if not inserted:
+        return []
+    by_request = {row[0]: row for row in rows}
+    links: list[Link] = []
+    for pid, rid in inserted:
+        row = by_request[rid]
+        values = [pid if i is None else row[i] for i in CHAINED]
+        links.append((PREDICTION, pid, row_hash(PREDICTION, values)))
+    return links
 
 
 def reason_rows(rid: str, reasons: Any) -> list[tuple[Any, ...]]:
@@ -185,6 +206,7 @@ def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     application_time = get("application_time")
     amt_credit = record["amt_credit"] if "amt_credit" in record else _lenient_float(
         inputs.get("AMT_CREDIT"))
+    inputs_text = dumps(inputs)
     return (
         str(record["request_id"]),
         received_at,
@@ -202,8 +224,9 @@ def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
         int(get("http_status", 200)),
         clean_float(amt_credit),
         _client_id(get("client_id", inputs.get(ID_COLUMN))),
-        json_text(inputs),
+        inputs_text,
         json_text(get("quality_flags")),
+        inputs_digest(inputs_text),
     )
 
 

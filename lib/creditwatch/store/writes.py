@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from creditwatch.store import bulk_pg, bulk_sqlite
+from creditwatch.store import bulk_pg, bulk_sqlite, chain
 from creditwatch.store._base import StoreBase
 from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS
 from creditwatch.store.outcomes import check_outcomes, insert_outcomes
@@ -27,10 +27,12 @@ from creditwatch.store.records import (
     ANOMALY_COLUMNS,
     LOG_COLUMNS,
     PREDICTION_COLUMNS,
+    Link,
     PredictionBatch,
     anomaly_row,
     log_row,
     prediction_batch,
+    prediction_links,
 )
 from creditwatch.store.types import sqlite_time
 
@@ -90,22 +92,26 @@ class WritesMixin(StoreBase):
         if not (batch.rows or anomaly_rows or log_rows or outcomes):
             return WriteCounts()
         with self._write() as conn:
-            n_pred, n_feat, n_reasons = self._insert_predictions(conn, batch)
+            n_pred, n_feat, n_reasons, chained = self._insert_predictions(conn, batch)
             # After the predictions: an outcome may name one of this very batch.
             matched = insert_outcomes(conn, self.dialect, outcomes, stamp)
             anomaly_rows += [anomaly_row(r, stamp) for r in matched.anomalies]
             n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS, anomaly_rows,
                                          "request_id")
             n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows, "event_id")
+            # Last, so the chain head's lock is held for the shortest time.
+            chain.append(conn, self.dialect, chained + matched.chained,
+                         stamp(datetime.now(UTC)))
         return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted,
                            reasons=n_reasons, outcome_statuses=matched.statuses)
 
     def _insert_predictions(self, conn: Connection,
-                            batch: PredictionBatch) -> tuple[int, int, int]:
+                            batch: PredictionBatch) -> tuple[int, int, int, list[Link]]:
         """Predictions, then the feature values and reasons of those actually inserted:
-        (predictions, feature values, reasons) rows."""
+        (predictions, feature values, reasons) rows, and the chain links of the new
+        predictions (``store.chain``)."""
         if not batch.rows:
-            return 0, 0, 0
+            return 0, 0, 0, []
         if self.dialect == "postgresql":
             inserted = [
                 (int(i), str(r))
@@ -115,7 +121,8 @@ class WritesMixin(StoreBase):
                 )
             ]
         else:
-            inserted = bulk_sqlite.insert_predictions(conn, PREDICTION_COLUMNS, batch.rows)
+            inserted = bulk_sqlite.insert_returning(conn, "predictions", PREDICTION_COLUMNS,
+                                                     batch.rows, "request_id")
         # Only the rows actually inserted come back: replayed ones are skipped here and so
         # are their feature values and reasons.
         n_feat = n_reasons = 0
@@ -126,7 +133,7 @@ class WritesMixin(StoreBase):
         if inserted and batch.reasons:
             n_reasons = (bulk_pg.copy_reasons if pg else bulk_sqlite.insert_reasons)(
                 conn, inserted, batch.reasons)
-        return len(inserted), n_feat, n_reasons
+        return len(inserted), n_feat, n_reasons, prediction_links(inserted, batch.rows)
 
     def _insert_ignore(
         self,

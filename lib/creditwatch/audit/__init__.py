@@ -1,0 +1,8 @@
+"""Proof that the decision log is complete and unaltered: ``verify`` walks the hash chain
+that the store writes with every prediction and outcome (``creditwatch.store.chain``)."""
+
+from __future__ import annotations
+
+from creditwatch.audit.verify import Break, Verification, verify
+
+__all__ = ["Break", "Verification", "verify"]

@@ -1,0 +1,149 @@
+"""The tamper-evident decision log: a hash chain over stored predictions and outcomes.
+
+Every prediction and outcome row the store inserts gets one ``audit_log`` entry, in the same
+transaction: the SHA-256 of the row's content (``row_hash``) and the SHA-256 of the previous
+entry's ``chain_hash`` followed by this ``row_hash`` (``chain_hash``). Entries are numbered
+1, 2, 3, ... with no gap (``seq``).
+
+Sequence rule: one chain for the whole store. A write transaction appends its entries last,
+after its inserts, holding the store's write lock for the chain head: SQLite's write lock
+(``BEGIN IMMEDIATE``), or a transaction-scoped advisory lock on PostgreSQL, so concurrent
+writers (API workers, ``outcomes load``, a spool replay) queue for a few microseconds and
+never fork the chain. A replayed batch inserts nothing new, so it appends nothing.
+
+What a row's hash covers (``prediction_content`` / ``outcome_content``): the decision as
+answered (ids, times, endpoint, model version, probability, decision, threshold, client id)
+and ``inputs_digest``, the SHA-256 of the application's inputs in canonical form
+(``inputs_digest``). The retention purge may remove the inputs: the digest stays, and the
+chain still verifies. ``audit verify --inputs`` also recomputes each digest from the stored
+inputs where they are still there.
+
+Canonical forms, the same on both stores: times as UTC ISO text with microseconds, floats by
+``repr`` (both stores keep 8-byte doubles exactly), and inputs as sorted-key JSON whose
+numbers are all written as floats (PostgreSQL's JSONB rewrites ``1e20`` as
+``100000000000000000000`` and drops nothing else that matters).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from hashlib import sha256
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from creditwatch.store import bulk_pg
+
+GENESIS = "0" * 64  # the "previous chain hash" of entry 1
+PREDICTION, OUTCOME = "prediction", "outcome"
+KINDS = (PREDICTION, OUTCOME)
+# PostgreSQL advisory lock key of the chain head ("cwaudit" in ASCII).
+PG_LOCK_KEY = 0x63_77_61_75_64_69_74
+_SEP = "\x1f"  # unit separator: cannot occur in any hashed field (ids, versions, times)
+
+
+def _normal(value: Any) -> Any:
+    """JSON value with every number as a float (see the module docstring)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        try:
+            return float(value)
+        except OverflowError:
+            return None
+    if isinstance(value, dict):
+        return {str(k): _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+def inputs_digest(text: str | bytes | None) -> str:
+    """SHA-256 (hex) of stored inputs JSON ``text`` in canonical form; of "" for none."""
+    if text is None:
+        return sha256(b"").hexdigest()
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:  # an integer beyond 64 bits: the stdlib parser takes it
+        value = json.loads(text)
+    canonical = orjson.dumps(_normal(value), option=orjson.OPT_SORT_KEYS)
+    return sha256(canonical).hexdigest()
+
+
+def canonical_time(value: datetime | str) -> str:
+    """UTC ISO text with microseconds of a stored time: a datetime read back (aware or, on
+    SQLite, naive UTC) or the stamp text a write binds (``records``)."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return when.isoformat(timespec="microseconds")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return canonical_time(value)
+    return str(value)
+
+
+# The columns each kind's row hash covers, in this order.
+PREDICTION_FIELDS = ("id", "request_id", "received_at", "application_time", "endpoint",
+                     "model_version", "probability", "decision", "threshold", "client_id",
+                     "inputs_digest")
+OUTCOME_FIELDS = ("id", "event_id", "prediction_id", "application_time", "defaulted",
+                  "observed_at", "source", "received_at")
+FIELDS = {PREDICTION: PREDICTION_FIELDS, OUTCOME: OUTCOME_FIELDS}
+TIMES = frozenset({"received_at", "application_time", "observed_at"})
+
+
+def row_hash(kind: str, values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of one row's content: ``values`` in ``FIELDS[kind]`` order, times as
+    datetimes or stamp text."""
+    parts = [kind]
+    for name, value in zip(FIELDS[kind], values, strict=True):
+        if name in TIMES and value is not None:
+            parts.append(canonical_time(value))
+        elif isinstance(value, float):
+            parts.append(repr(value))
+        else:
+            parts.append(_text(value))
+    return sha256(_SEP.join(parts).encode()).hexdigest()
+
+
+def link(previous: str, row: str) -> str:
+    """The chain hash of an entry: SHA-256 of the previous chain hash then its row hash."""
+    return sha256(f"{previous}{row}".encode()).hexdigest()
+
+
+def append(conn: Connection, dialect: str, rows: Sequence[tuple[str, int, str]],
+           written_at: str) -> int:
+    """Append (kind, row id, row hash) entries at the chain's head, inside the caller's write
+    transaction; ``written_at`` is the stamp of now in the dialect's stored form. Returns how
+    many entries."""
+    if not rows:
+        return 0
+    if dialect == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
+    head = conn.exec_driver_sql(
+        "SELECT seq, chain_hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
+    seq, chained = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
+    entries = []
+    for kind, rid, digest in rows:
+        seq += 1
+        chained = link(chained, digest)
+        entries.append((seq, kind, rid, digest, chained, written_at))
+    if dialect == "postgresql":
+        bulk_pg.copy_rows(conn, "audit_log", ENTRY_COLUMNS, entries)
+    else:
+        marks = ", ".join("?" * len(ENTRY_COLUMNS))
+        conn.exec_driver_sql(
+            f"INSERT INTO audit_log ({', '.join(ENTRY_COLUMNS)}) VALUES ({marks})", entries)
+    return len(entries)
+
+
+ENTRY_COLUMNS = ("seq", "kind", "row_id", "row_hash", "chain_hash", "written_at")
