@@ -179,11 +179,13 @@ def ledger_dir(settings: Settings) -> Path:
 
 def run_replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], path: Path) -> SimulationResult:
     """Replay with a progress bar, then print the table, the refusals and how to resume."""
-    from creditwatch.simulate.replay import replay
+    from creditwatch.simulate.replay import open_ledger, replay
 
-    todo = "the rest of " if cfg.resume else ""
-    with progress(f"replaying {todo}{path.name} to {cfg.api_url}", cfg.rows) as bar:
-        result = replay(cfg, frames, progress=bar.advance)
+    ledger = open_ledger(cfg)
+    todo = cfg.rows - len(ledger.done)
+    rest = "the rest of " if cfg.resume else ""
+    with progress(f"replaying {rest}{path.name} to {cfg.api_url}", todo) as bar:
+        result = replay(cfg, frames, ledger=ledger, progress=bar.advance)
     print_result(result, replayed=True)
     if result.already_sent:
         console.print(f"{result.already_sent:,} row(s) had been answered by the earlier run "

@@ -260,15 +260,19 @@ async def run_async(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], ledger: L
             result.unreachable = True
 
 
-def replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], *,
+def open_ledger(cfg: ReplayConfig) -> Ledger:
+    """The replay's ledger: new, or with ``cfg.resume`` the earlier run's (``ResumeError``
+    when there is none or its options differ)."""
+    plan = {**cfg.plan(), "end": (cfg.end or datetime.now(UTC)).isoformat()}
+    return Ledger.open(cfg.ledger_dir, cfg.key, plan, resume=cfg.resume)
+
+
+def replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], *, ledger: Ledger | None = None,
            progress: Progress | None = None) -> SimulationResult:
     """Replay ``frames`` (the file's rows, chunk by chunk, schema-typed as the loader gives
     them); with ``cfg.resume`` only the rows the earlier run did not get answered. Ctrl-C
-    returns the partial result marked interrupted."""
-    plan = cfg.plan()
-    ledger = Ledger.open(cfg.ledger_dir, cfg.key,
-                         {**plan, "end": (cfg.end or datetime.now(UTC)).isoformat()},
-                         resume=cfg.resume)
+    returns the partial result marked interrupted. The ledger is closed at the end."""
+    ledger = ledger or open_ledger(cfg)
     result = SimulationResult(planned=cfg.rows - len(ledger.done), already_sent=len(ledger.done))
     try:
         asyncio.run(run_async(cfg, frames, ledger, result, progress=progress))
