@@ -55,8 +55,9 @@ def test_replayed_predictions_equal_score_and_outcomes_equal_target(
         api_server: Any, bundle_dir: Path, tmp_path: Path) -> None:
     """Every row of the file is stored once under its SK_ID_CURR, stamped over 3 daily
     windows, with the probability and decision `creditwatch score` gives the same rows;
-    TARGET is not among the sent inputs, and each row's outcome, posted afterwards, is its
-    TARGET."""
+    TARGET is not among the sent inputs; each row stamped before the run's end has its
+    TARGET posted afterwards as its outcome, the others (later in today's window) are
+    reported not yet due."""
     path = application_file(tmp_path / "applications.csv", 108)
     out = cli(["simulate", "--from-file", str(path), "--api-url", api_server.url,
                "--batch-size", "40", "--batch-interval", "1d", "--shuffle", "--seed", "5",
@@ -80,11 +81,17 @@ def test_replayed_predictions_equal_score_and_outcomes_equal_target(
     assert got["application_time"].dt.floor("D").nunique() == 3
     inputs = [x if isinstance(x, dict) else json.loads(x) for x in stored["inputs"]]
     assert all("TARGET" not in x and "AMT_CREDIT" in x for x in inputs)
+    ledger = next((tmp_path / "data" / "replay").glob("*.jsonl"))
+    end = pd.Timestamp(json.loads(ledger.read_text().splitlines()[0])["plan"]["end"])
+    due = stored.loc[stored["application_time"] <= end, "client_id"]
+    assert 0 < len(due) < 120
+    assert f"outcomes: {len(due)} of 120 labelled sent (stored {len(due)}), " \
+           f"{120 - len(due)} not yet due" in out.stdout
     client = stored.set_index("id")["client_id"]
     labelled = outcomes.assign(client=client.loc[outcomes["prediction_id"]].to_numpy())
-    assert len(labelled) == 120
-    assert (labelled.set_index("client")["defaulted"].loc[truth.index]
-            == truth["TARGET"]).all()
+    assert sorted(labelled["client"]) == sorted(due)
+    assert (labelled.set_index("client")["defaulted"]
+            == truth.loc[labelled["client"], "TARGET"]).all()
 
 
 @pytest.mark.parametrize("endpoint", ["predict", "batch"])
