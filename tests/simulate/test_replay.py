@@ -160,21 +160,27 @@ def test_interrupted_replay_resumes_and_stores_every_row_once(api_server: Any,
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--from-file", "missing.csv"], "no such file"),
-    (["--from-file", "{bad}"], "cannot be replayed"),
+    (["--from-file", "{bad}"], "cannot be replayed: 112 schema column(s) missing"),
+    (["--from-file", "{badtarget}"], "cannot be replayed: TARGET: 1 value(s) not 0 or 1"),
     (["--from-file", "{good}", "--resume"], "nothing to resume"),
     (["--from-file", "{good}", "--schedule", "clean*2"], "--schedule: not with --from-file"),
     (["--shuffle"], "--shuffle: only with --from-file"),
     (["--from-file", "{nolabel}", "--outcomes-from-target"], "has no TARGET column"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    """A missing file, a file without the schema's columns, a resume with nothing to resume,
-    and options of the other mode are refused before anything is sent: one line, exit 2."""
+    """A missing file, a file without the schema's columns or with a TARGET other than 0/1,
+    a resume with nothing to resume, and options of the other mode are refused before
+    anything is sent: one line, exit 2."""
     good = application_file(tmp_path / "good.csv", 5)
     nolabel = tmp_path / "nolabel.csv"
     pd.read_csv(good).drop(columns=["TARGET"]).to_csv(nolabel, index=False)
     bad = tmp_path / "bad.csv"
     pd.read_csv(good).iloc[:, :10].to_csv(bad, index=False)
-    named = {"{good}": str(good), "{bad}": str(bad), "{nolabel}": str(nolabel)}
+    badtarget = tmp_path / "badtarget.csv"
+    pd.read_csv(good).assign(TARGET=[0, 1, 3, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+                             ).to_csv(badtarget, index=False)
+    named = {"{good}": str(good), "{bad}": str(bad), "{nolabel}": str(nolabel),
+             "{badtarget}": str(badtarget)}
     out = cli(["simulate", "--api-url", "http://127.0.0.1:9", *[named.get(a, a) for a in args]],
               tmp_path)
     assert out.returncode == 2, out.stdout + out.stderr

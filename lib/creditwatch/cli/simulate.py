@@ -129,10 +129,11 @@ def file_frames(path: Path) -> tuple[int, Iterable[pd.DataFrame]]:
 
     loaded = load_applications(path, strict=False)
     report = loaded.report
-    fatal = [line for line in report.errors() if line.startswith(("schema column",
-                                                                  f"{ID_COLUMN}:",
-                                                                  f"{TARGET_COLUMN}:"))]
-    if report.missing_columns or fatal:
+    labels = {name: bad for name, bad in report.invalid.items()
+              if name in (ID_COLUMN, TARGET_COLUMN)}
+    fatal = [line for line in report.errors()
+             if "schema column(s) missing" in line or line.split(":")[0] in labels]
+    if fatal:
         raise DataValidationError(f"{path.name} cannot be replayed: " + "; ".join(fatal),
                                   report=report)
     if report.invalid:
