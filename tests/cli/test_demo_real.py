@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from creditwatch.cli.demo_real import TEST_FILE, TRAIN_FILE, load_real
 from creditwatch.config import Settings
@@ -36,6 +37,7 @@ def run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=1200, cwd=root)
 
 
+@pytest.mark.slow  # the whole job, the report's notebooks included
 def test_demo_picks_the_real_files_and_replays_the_test_file(tmp_path: Path) -> None:
     """With application_train.csv and application_test.csv in data/raw/, `creditwatch demo`
     trains on the train file, replays every test row (its SK_ID_CURR kept) over the given
