@@ -18,8 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from creditwatch.cli.common import console
 from creditwatch.config import Settings
 from creditwatch.errors import DataFileError
@@ -60,6 +58,8 @@ class RealData:
 
 def load_real(settings: Settings, seed: int) -> RealData:
     """The train frame and the production file (see the module docstring)."""
+    import numpy as np
+
     from creditwatch.files.loader import load_applications, write_applications
 
     train_path = raw_dir(settings) / TRAIN_FILE
