@@ -24,8 +24,9 @@ def test_demo_runs_end_to_end_and_keeps_api_and_dashboard_up(tmp_path: Path) -> 
     """The demo trains, serves, simulates the drift schedule, runs drift, alerts and the
     report, and leaves the predictions, drift reports and report index behind; then the
     dashboard and the API both answer (the dashboard pointed at that API) until Ctrl-C,
-    which stops both. About 90 % of the applications of its first days (at least 3 days
-    old) have an outcome observed 3 days after them, and the last days none."""
+    which stops both. Without the Kaggle files it says how to run on them. About 90 % of
+    the applications of its first days (at least 3 days old) have an outcome observed 3
+    days after them, and the last days none."""
     env = {**os.environ, "CREDITWATCH_ROOT": str(tmp_path), "PYTHONUNBUFFERED": "1",
            "COLUMNS": "250"}
     env.pop("DATABASE_URL", None)
@@ -50,6 +51,7 @@ def test_demo_runs_end_to_end_and_keeps_api_and_dashboard_up(tmp_path: Path) -> 
         rest, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, (out + rest)[-4000:]
     assert "400 of 400 sent" in out and "last day: ALERT" in out
+    assert "synthetic data: put the Kaggle application_train.csv" in out
     assert "API stopped" in rest
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{api_url}/health", timeout=2)

@@ -1,11 +1,14 @@
 """``creditwatch demo``: the main job end to end on the embedded default store.
 
-1. synthetic applications; 2. the cost-optimal model; 3. its reference in the store;
+1. synthetic applications (or, with ``--real``, the Kaggle files in ``data/raw/``: see
+``creditwatch.cli.demo_real``; picked by default when they are there); 2. the cost-optimal
+model; 3. its reference in the store;
 4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
 per day, with the outcomes of its early days sent back (a share of the applications, drawn
 from the generator's true default probability, observed a few days later); 6. drift history
 over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
-dashboard, last; the API and the dashboard run until Ctrl-C.
+dashboard, last; the API and the dashboard run until Ctrl-C. On the real files, step 5
+replays the test file (or a held-out part of train) over ``--days`` days instead.
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ import typer
 from rich.table import Table
 
 from creditwatch.cli.common import console, guarded, progress
+from creditwatch.cli.demo_real import load_real, real_files_present, replay_days, switch_hint
 from creditwatch.cli.model import print_training_report
 from creditwatch.cli.processes import ServiceError
 from creditwatch.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from creditwatch.cli.processes import Service
+    from creditwatch.model.bundle import ModelBundle
     from creditwatch.simulate import OutcomeOptions
 
 # The demo's outcomes: 90 % of the applications, known 3 days later, so the first days of the
@@ -47,18 +54,20 @@ def demo(
         DEMO_OUTCOMES_DELAY, "--outcomes-delay",
         help="Outcomes are observed this long after the application: only the days at least "
              "this old get them."),
+    real: bool | None = typer.Option(
+        None, "--real/--synthetic", show_default=False,
+        help="The Kaggle files in data/raw/ (application_train.csv, optionally "
+             "application_test.csv) or synthetic data; default: real when they are there."),
+    days: int = typer.Option(8, "--days", min=1,
+                             help="--real: days the production file is replayed over."),
 ) -> None:
     """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
-    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay)
+    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay, real, days)
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
     from creditwatch.files.loader import write_applications
-    from creditwatch.model.bundle import save_bundle
-    from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.scoring import Scorer
-    from creditwatch.store import Store
-    from creditwatch.store.reference import load_reference
     from creditwatch.synthetic.generator import generate
 
     console.rule("1. synthetic Home Credit applications")
@@ -67,6 +76,19 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
         frame = generate(rows, seed)
         write_applications(frame, train_path)
     console.print(f"{len(frame):,} rows -> {train_path} (default rate {frame['TARGET'].mean():.2%})")
+    bundle = _fit(settings, frame, seed)
+    scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
+    console.print(f"1,000 new applications scored in "
+                  f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
+                  f"{1 - scores.refused.mean():.1%} approved")
+
+
+def _fit(settings: Settings, frame: pd.DataFrame, seed: int) -> ModelBundle:
+    """2. the model on ``frame``, saved; 3. its reference in the store."""
+    from creditwatch.model.bundle import save_bundle
+    from creditwatch.model.train import TrainConfig, train_model
+    from creditwatch.store import Store
+    from creditwatch.store.reference import load_reference
 
     console.rule("2. cost-optimal LightGBM model")
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=seed)
@@ -74,10 +96,7 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
         bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
     save_bundle(bundle, settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
-    scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
-    console.print(f"bundle -> {settings.paths.bundle_dir}; 1,000 new applications scored in "
-                  f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
-                  f"{1 - scores.refused.mean():.1%} approved")
+    console.print(f"bundle -> {settings.paths.bundle_dir}")
 
     console.rule("3. training reference in the store")
     with Store.from_settings(settings) as store:
@@ -85,6 +104,7 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
         console.print(f"reference of model {bundle.version} "
                       f"{'loaded' if written else 'already there'} ({len(bundle.reference):,} rows) "
                       f"into {store.url}")
+    return bundle
 
 
 def _api(settings: Settings) -> tuple[Service, str]:
@@ -129,7 +149,7 @@ def _settle(url: str, timeout: float = 60.0) -> None:
     raise ServiceError(f"the API's writer still had records queued after {timeout:.0f} s")
 
 
-def _drift(settings: Settings) -> None:
+def _drift(settings: Settings, days: int = 8) -> None:
     from creditwatch.drift import Chunker
     from creditwatch.drift.monitor import DriftMonitor
     from creditwatch.store import Store
@@ -138,7 +158,7 @@ def _drift(settings: Settings) -> None:
     with Store.from_settings(settings) as store:
         monitor = DriftMonitor(store, settings)
         now = datetime.now(UTC)
-        windows = Chunker.consecutive(timedelta(days=1), now - timedelta(days=7), now)
+        windows = Chunker.consecutive(timedelta(days=1), now - timedelta(days=days - 1), now)
         table = Table()
         for col in ("day", "predictions", "drifted", "share", "weighted", "status"):
             table.add_column(col, justify="right")
@@ -210,19 +230,29 @@ def _dashboard(settings: Settings, api_url: str) -> None:
 
 @guarded
 def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
-          outcomes_delay: str) -> None:
+          outcomes_delay: str, real: bool | None, days: int) -> None:
     from creditwatch.simulate import OutcomeOptions
 
     settings = get_settings()
     outcomes = OutcomeOptions.parse(outcomes_share, outcomes_delay,
                                     settings.api.outcomes_max_items)
     started = datetime.now(UTC)
-    _train(settings, rows, seed)
+    real = real_files_present(settings) if real is None else real
+    data = load_real(settings, seed) if real else None
+    if data is None:
+        console.print(f"[bold]{switch_hint(settings)}[/]", soft_wrap=True)
+        _train(settings, rows, seed)
+    else:
+        _fit(settings, data.train, seed)
     api, url = _api(settings)
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
-        _traffic(settings, seed, url, outcomes)
-        _drift(settings)
+        if data is None:
+            _traffic(settings, seed, url, outcomes)
+        else:
+            replay_days(settings, url, data, days, outcomes)
+        _settle(url)
+        _drift(settings, days if data is not None else 8)
         _alerts(settings)
         _report(settings)
         elapsed = datetime.now(UTC) - started

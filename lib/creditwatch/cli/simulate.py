@@ -1,6 +1,11 @@
-"""``creditwatch simulate``: production traffic with progressive drift, over real HTTP."""
+"""``creditwatch simulate``: production traffic with progressive drift, over real HTTP; or,
+with ``--from-file``, a file's own applications replayed (``creditwatch.simulate.replay``)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -8,6 +13,12 @@ from rich.table import Table
 from creditwatch.cli.common import console, guarded, progress
 from creditwatch.config import get_settings
 from creditwatch.simulate import SimulationResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from creditwatch.config import Settings
+    from creditwatch.simulate.replay import ReplayConfig
 
 
 def simulate(
@@ -35,11 +46,35 @@ def simulate(
         None, "--outcomes-delay",
         help="Outcomes are observed this long after the application (3d, 12h; default 0) and "
              "sent once the simulated clock reaches that time."),
+    from_file: Path | None = typer.Option(
+        None, "--from-file", dir_okay=False,
+        help="Replay this file's applications (.csv or .parquet, as for train) instead of "
+             "synthetic ones, keeping their SK_ID_CURR; TARGET is not sent."),
+    shuffle: bool = typer.Option(False, "--shuffle",
+                                 help="--from-file: send the rows in a random order (--seed)."),
+    outcomes_from_target: bool = typer.Option(
+        False, "--outcomes-from-target",
+        help="--from-file: once the rows are sent, post each accepted row's TARGET to "
+             "POST /outcomes (observed --outcomes-delay after its application)."),
+    resume: bool = typer.Option(
+        False, "--resume",
+        help="--from-file: continue the interrupted replay of this file (same options); "
+             "nothing is sent twice."),
 ) -> None:
-    """Send synthetic applications in batches with drift, then print a per-batch table."""
-    result = _simulate(api_url, schedule, batch_size, n_batches, batch_interval, realtime,
-                       endpoint, concurrency, error_rate, seed, timeout, outcomes_share,
-                       outcomes_delay)
+    """Send synthetic applications in batches with drift, or replay a file's applications
+    (--from-file), then print a per-batch table."""
+    if from_file is not None:
+        result = _replay(from_file, api_url, batch_size, batch_interval, realtime, endpoint,
+                         concurrency, seed, timeout, outcomes_delay, shuffle,
+                         outcomes_from_target, resume,
+                         synthetic_only={"--schedule": schedule, "--n-batches": n_batches,
+                                         "--error-rate": error_rate or None,
+                                         "--outcomes-share": outcomes_share or None})
+    else:
+        result = _simulate(api_url, schedule, batch_size, n_batches, batch_interval, realtime,
+                           endpoint, concurrency, error_rate, seed, timeout, outcomes_share,
+                           outcomes_delay, {"--shuffle": shuffle, "--resume": resume,
+                                            "--outcomes-from-target": outcomes_from_target})
     if not result.complete:
         raise typer.Exit(1)
 
@@ -48,14 +83,16 @@ def simulate(
 def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches: int | None,
               interval: str | None, realtime: bool, endpoint: str, concurrency: int,
               error_rate: float, seed: int, timeout: float, outcomes_share: float,
-              outcomes_delay: str | None) -> SimulationResult:
+              outcomes_delay: str | None, file_only: dict[str, bool]) -> SimulationResult:
     from creditwatch.errors import CreditwatchError
     from creditwatch.simulate import OutcomeOptions, Schedule, SimulationConfig
     from creditwatch.simulate import simulate as run
     from creditwatch.windows import parse_duration
 
-    if endpoint not in ("predict", "batch"):
-        raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
+    _check_endpoint(endpoint)
+    given = [name for name, value in file_only.items() if value]
+    if given:
+        raise CreditwatchError(f"{', '.join(given)}: only with --from-file")
     settings = get_settings()
     outcomes = OutcomeOptions.parse(outcomes_share, outcomes_delay,
                                     settings.api.outcomes_max_items)
@@ -74,12 +111,101 @@ def _simulate(api_url: str | None, spec: str | None, batch_size: int, n_batches:
     return result
 
 
-def print_result(result: SimulationResult) -> None:
+def _check_endpoint(endpoint: str) -> None:
+    from creditwatch.errors import CreditwatchError
+
+    if endpoint not in ("predict", "batch"):
+        raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
+
+
+def file_frames(path: Path) -> tuple[int, Iterable[pd.DataFrame]]:
+    """The rows of an application file and its schema-typed frames, chunk by chunk, read and
+    checked by the loader ``train`` uses. Missing columns, ids or TARGET values that are not
+    valid stop it (``DataValidationError``); invalid field values do not: those rows are
+    sent, and the API refuses them by field, as it would in production."""
+    from creditwatch.errors import DataValidationError
+    from creditwatch.files.loader import load_applications
+    from creditwatch.schema import ID_COLUMN, TARGET_COLUMN
+
+    loaded = load_applications(path, strict=False)
+    report = loaded.report
+    labels = {name: bad for name, bad in report.invalid.items()
+              if name in (ID_COLUMN, TARGET_COLUMN)}
+    fatal = [line for line in report.errors()
+             if "schema column(s) missing" in line or line.split(":")[0] in labels]
+    if fatal:
+        raise DataValidationError(f"{path.name} cannot be replayed: " + "; ".join(fatal),
+                                  report=report)
+    if report.invalid:
+        console.print(f"[yellow]{path.name}: invalid values in {', '.join(report.invalid)}: "
+                      "the API will refuse those rows (reported below by field)[/]",
+                      soft_wrap=True)
+    return len(loaded.frame), [loaded.frame]
+
+
+@guarded
+def _replay(path: Path, api_url: str | None, batch_size: int, interval: str | None,
+            realtime: bool, endpoint: str, concurrency: int, seed: int, timeout: float,
+            outcomes_delay: str | None, shuffle: bool, outcomes_from_target: bool,
+            resume: bool, synthetic_only: dict[str, object]) -> SimulationResult:
+    from creditwatch.errors import CreditwatchError
+    from creditwatch.simulate import OutcomeOptions
+    from creditwatch.simulate.ledger import file_key
+    from creditwatch.simulate.replay import ReplayConfig
+    from creditwatch.windows import parse_duration
+
+    _check_endpoint(endpoint)
+    given = [name for name, value in synthetic_only.items() if value is not None]
+    if given:
+        raise CreditwatchError(f"{', '.join(given)}: not with --from-file (the file is the traffic)")
+    settings = get_settings()
+    rows, frames = file_frames(path)
+    if outcomes_from_target and rows and "TARGET" not in next(iter(frames)).columns:
+        raise CreditwatchError(f"--outcomes-from-target: {path.name} has no TARGET column")
+    outcomes = OutcomeOptions.parse(1.0 if outcomes_from_target else 0.0, outcomes_delay,
+                                    settings.api.outcomes_max_items)
+    cfg = ReplayConfig(
+        api_url=api_url or settings.api.url, key=file_key(path),
+        ledger_dir=ledger_dir(settings), rows=rows, batch_size=batch_size, endpoint=endpoint,
+        concurrency=concurrency, batch_interval=parse_duration(interval) if interval else None,
+        realtime=realtime, shuffle=shuffle, seed=seed, resume=resume, api_key=settings.api.required_key,
+        timeout_s=timeout, batch_max=settings.api.batch_max_size, outcomes=outcomes)
+    return run_replay(cfg, frames, path)
+
+
+def ledger_dir(settings: Settings) -> Path:
+    """Where replays keep their progress: ``<data>/replay/`` (see ``simulate.ledger``)."""
+    return settings.paths.data / "replay"
+
+
+def run_replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], path: Path) -> SimulationResult:
+    """Replay with a progress bar, then print the table, the refusals and how to resume."""
+    from creditwatch.simulate.replay import open_ledger, replay
+
+    ledger = open_ledger(cfg)
+    todo = cfg.rows - len(ledger.done)
+    rest = "the rest of " if cfg.resume else ""
+    with progress(f"replaying {rest}{path.name} to {cfg.api_url}", todo) as bar:
+        result = replay(cfg, frames, ledger=ledger, progress=bar.advance)
+    print_result(result, replayed=True)
+    if result.already_sent:
+        console.print(f"{result.already_sent:,} row(s) had been answered by the earlier run "
+                      "and were not sent again")
+    for line in result.refusals.summary():
+        console.print(f"refused: {line}", soft_wrap=True)
+    if not result.complete:
+        console.print(f"progress kept in {cfg.ledger_dir / (cfg.key + '.jsonl')}; "
+                      f"`creditwatch simulate --from-file {path} --resume` (same options) "
+                      "sends the rest without duplicates", soft_wrap=True)
+    return result
+
+
+def print_result(result: SimulationResult, *, replayed: bool = False) -> None:
     table = Table(title="simulation")
     frame = result.to_frame()
     columns = ["batch", "drift", "sent", "accepted", "rejected", "not_sent", "mean_latency_ms",
                "p95_latency_ms", "approval_rate", "mean_probability", "drift_status"]
-    headers = ["batch", "drift", "sent", "ok", "4xx", "not sent", "ms mean", "ms p95",
+    headers = ["batch", "rows" if replayed else "drift", "sent", "ok", "4xx", "not sent", "ms mean", "ms p95",
                "approved", "p mean", "drift status"]
     for header in headers:
         table.add_column(header, justify="right")

@@ -119,12 +119,38 @@ class OutcomeTally:
 
 
 @dataclass
+class Refusals:
+    """Rows the API refused (4xx), by the field it named (a row naming two fields counts
+    under both; a refusal naming no field is under ``(request)``)."""
+
+    rows: int = 0
+    by_field: dict[str, list[int]] = field(default_factory=dict)  # field: file rows (0-based)
+
+    def add(self, row: int, fields: list[str]) -> None:
+        self.rows += 1
+        for name in dict.fromkeys(fields or ["(request)"]):
+            self.by_field.setdefault(name, []).append(row)
+
+    def summary(self, examples: int = 5) -> list[str]:
+        """One line per field, most refused first, with the first file rows (1-based, the
+        header not counted)."""
+        lines = []
+        for name, rows in sorted(self.by_field.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            shown = ", ".join(str(r + 1) for r in sorted(rows)[:examples])
+            lines.append(f"{name}: {len(rows):,} row(s) refused (rows {shown}"
+                         + (", ..." if len(rows) > examples else "") + ")")
+        return lines
+
+
+@dataclass
 class SimulationResult:
     planned: int
     batches: list[BatchResult] = field(default_factory=list)
     outcomes: OutcomeTally = field(default_factory=OutcomeTally)
     interrupted: bool = False
     unreachable: bool = False
+    refusals: Refusals = field(default_factory=Refusals)
+    already_sent: int = 0  # a resumed replay: rows answered by the earlier run(s)
 
     @property
     def sent(self) -> int:

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import numpy as np
@@ -54,12 +54,26 @@ class SimulationConfig:
     outcomes: OutcomeOptions = field(default_factory=OutcomeOptions)  # none sent by default
 
 
-class _Unreachable(Exception):
-    pass
+class HttpOptions(Protocol):
+    """What the sender needs of a run's configuration (a simulation or a file replay)."""
+
+    api_key: str | None
+    retries: int
+    backoff_s: float
+    max_consecutive_failures: int
+    concurrency: int
+    batch_max: int
+    outcomes: OutcomeOptions
 
 
-class _Sender:
-    def __init__(self, cfg: SimulationConfig, client: httpx.AsyncClient, result: SimulationResult,
+class Unreachable(Exception):
+    """Too many requests in a row were never answered: the API is taken as gone."""
+
+
+class Sender:
+    """POSTs with retries and a failure count, shared by the synthetic run and the replay."""
+
+    def __init__(self, cfg: HttpOptions, client: httpx.AsyncClient, result: SimulationResult,
                  progress: Progress | None) -> None:
         self.cfg, self.client, self.result, self.progress = cfg, client, result, progress
         self.run_id = uuid.uuid4().hex[:8]
@@ -70,7 +84,7 @@ class _Sender:
     async def post(self, path: str, body: Any, request_id: str) -> tuple[int | None, Any, float]:
         """POST with retries; (status, json, latency ms); status None when never answered."""
         if self.consecutive_failures >= self.cfg.max_consecutive_failures:
-            raise _Unreachable
+            raise Unreachable
         headers = {**self.headers, "X-Request-ID": request_id}
         for attempt in range(self.cfg.retries + 1):
             start = time.perf_counter()
@@ -92,7 +106,7 @@ class _Sender:
         return None, None, 0.0  # pragma: no cover - the loop always returns
 
 
-async def _send_predict(sender: _Sender, batch: BatchResult, rows: list[dict[str, Any]],
+async def _send_predict(sender: Sender, batch: BatchResult, rows: list[dict[str, Any]],
                         bad: set[int], pace: float) -> Accepted:
     sem = asyncio.Semaphore(sender.cfg.concurrency)
     start = time.monotonic()
@@ -114,7 +128,7 @@ async def _send_predict(sender: _Sender, batch: BatchResult, rows: list[dict[str
     return accepted
 
 
-async def _send_batch(sender: _Sender, batch: BatchResult, rows: list[dict[str, Any]],
+async def _send_batch(sender: Sender, batch: BatchResult, rows: list[dict[str, Any]],
                       bad: set[int]) -> Accepted:
     good = [i for i in range(len(rows)) if i not in bad]
     step = sender.cfg.batch_max
@@ -141,7 +155,7 @@ async def _send_batch(sender: _Sender, batch: BatchResult, rows: list[dict[str, 
     return accepted
 
 
-async def _send_outcomes(sender: _Sender, queue: OutcomeQueue, clock: datetime,
+async def _send_outcomes(sender: Sender, queue: OutcomeQueue, clock: datetime,
                          result: SimulationResult) -> None:
     """POST every outcome due at ``clock``, at most ``max_items`` per request."""
     due = queue.due(clock)
@@ -154,7 +168,7 @@ async def _send_outcomes(sender: _Sender, queue: OutcomeQueue, clock: datetime,
                 "/outcomes", {"outcomes": [o.item() for o in chunk], "source": SOURCE}, rid)
             result.outcomes.record(status, data, len(chunk))
             done += len(chunk)
-    except _Unreachable:
+    except Unreachable:
         result.outcomes.not_sent += len(due) - done
         raise
 
@@ -187,7 +201,7 @@ async def run_async(cfg: SimulationConfig, result: SimulationResult, *,
     own = client is None
     limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
     client = client or httpx.AsyncClient(base_url=cfg.api_url, timeout=cfg.timeout_s, limits=limits)
-    sender = _Sender(cfg, client, result, progress)
+    sender = Sender(cfg, client, result, progress)
     next_id = 800_000
     queue = OutcomeQueue(cfg.outcomes.delay)
     try:
@@ -213,7 +227,7 @@ async def run_async(cfg: SimulationConfig, result: SimulationResult, *,
                 if cfg.outcomes.enabled:
                     _label(cfg, queue, result, batch, frame, rows, accepted)
                     await _send_outcomes(sender, queue, _clock(window, end), result)
-            except _Unreachable:
+            except Unreachable:
                 result.unreachable = True
                 break
         result.outcomes.not_due = len(queue)

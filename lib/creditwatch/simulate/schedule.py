@@ -33,9 +33,12 @@ class BatchPlan:
     index: int  # 1-based, as printed
     size: int
     drift: DriftSpec
+    name: str | None = None  # shown instead of the drift (a replay's file rows)
 
     @property
     def label(self) -> str:
+        if self.name is not None:
+            return self.name
         return "clean" if self.drift.kind == "none" or self.drift.intensity == 0 else (
             f"{self.drift.kind} {self.drift.intensity:g}")
 
