@@ -32,6 +32,7 @@ from pathlib import Path
 from bench_store import _records
 
 from creditwatch.audit import verify
+from creditwatch.schema import FIELD_NAMES, NUMERIC_FIELDS
 from creditwatch.store import Store, pgadmin, upgrade
 from creditwatch.store import records as records_mod
 from creditwatch.store import writes as writes_mod
@@ -62,7 +63,7 @@ class ChainOff:
 def _write_cost(url: str, batches: int) -> dict[str, float]:
     frame = generate(1000 * batches * 2, 7).drop(columns=["TARGET", "TRUE_PD"],
                                                  errors="ignore")
-    top = list(frame.columns[:20])
+    top = [f for f in FIELD_NAMES if f in NUMERIC_FIELDS][:20]
     records = _records(frame, START, top)
     times: dict[str, list[float]] = {"chain": [], "off": []}
     cpu: dict[str, list[float]] = {"chain": [], "off": []}
