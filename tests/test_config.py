@@ -23,6 +23,7 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_DATABASE_URL", "postgresql://u@h/a", "store.url", "postgresql://u@h/a"),
     ("DATABASE_URL", "postgresql://u@h/b", "store.url", "postgresql://u@h/b"),
     ("CREDITWATCH_STORE_CONNECT_TIMEOUT", "7", "store.connect_timeout", 7),
+    ("CREDITWATCH_RETENTION_MIN_DAYS", "400", "store.retention_min_days", 400),
     ("CREDITWATCH_COST_FN", "30", "model.cost_fn", 30.0),
     ("CREDITWATCH_COST_FP", "2", "model.cost_fp", 2.0),
     ("CREDITWATCH_CONFIDENCE_MEDIUM", "0.2", "model.confidence_medium", 0.2),

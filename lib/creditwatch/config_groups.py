@@ -84,6 +84,11 @@ class StoreConfig(Group):
     # quickly instead of hanging.
     connect_timeout: int = Field(5, description=(
         "Seconds to wait for a PostgreSQL connection before failing."))
+    retention_min_days: int = Field(183, ge=1, json_schema_extra=_env(
+        "CREDITWATCH_RETENTION_MIN_DAYS"), description=(
+        "`retention purge` refuses to remove the inputs of predictions younger than this "
+        "many days: 183 by default, the EU AI Act's six-month minimum for the logs of a "
+        "high-risk system (Art. 26(6))."))
 
 
 class ModelConfig(Group):

@@ -21,7 +21,7 @@ TABLES = {
     "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
     "training_reference_columns", "drift_reports", "alerts", "alembic_version", "outcomes",
     "performance_reports",
-    "prediction_reasons",
+    "prediction_reasons", "audit_log",
 }
 WINDOW_INDEXES = {
     "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},
@@ -30,6 +30,7 @@ WINDOW_INDEXES = {
     "anomalies": {("occurred_at",)},
     "api_logs": {("ts",)},
     "alerts": {("fired_at",)},
+    "audit_log": {("written_at",)},
 }
 
 

@@ -9,7 +9,8 @@ Two passes, both streamed in id order with bounded memory:
    to its entry's ``row_hash`` was edited; a row without an entry was inserted behind
    creditwatch's back; an entry without its row means the row was deleted. With
    ``inputs=True`` each prediction's ``inputs_digest`` is also recomputed from its stored
-   inputs (slower: every inputs document is parsed).
+   inputs (slower: every inputs document is parsed), except where the retention purge
+   removed them (``inputs_purged_at`` set).
 
 ``since`` limits both passes to what was written from then on (entries by ``written_at``,
 rows by ``received_at``); the chain is then checked from the entry before the first one.
@@ -155,7 +156,8 @@ def _walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, pg: bool,
                result: Verification, tick: Callable[[int], None]) -> None:
     table, fields = TABLES[kind], FIELDS[kind]
     columns = ", ".join(f"t.{c}" for c in fields)
-    extra = (", t.inputs::text" if pg else ", t.inputs") if inputs else ""
+    extra = (", t.inputs_purged_at" + (", t.inputs::text" if pg else ", t.inputs")
+             if inputs else "")
     since = " AND t.received_at >= :b" if bound is not None else ""
     sql = (f"SELECT {columns}, a.seq, a.row_hash{extra} FROM {table} t "
            f"LEFT JOIN audit_log a ON a.kind = '{kind}' AND a.row_id = t.id "
@@ -170,7 +172,7 @@ def _walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, pg: bool,
                 result.add(Break("inserted", kind, None, rid))
             elif row_hash(kind, row[:n]) != stored:
                 result.add(Break("edited", kind, int(seq), rid))
-            elif inputs and row[n + 2] is not None and inputs_digest(row[n + 2]) != row[n - 1]:
+            elif inputs and row[n + 2] is None and inputs_digest(row[n + 3]) != row[n - 1]:
                 result.add(Break("inputs", kind, int(seq), rid))
         count += len(rows)
         tick(len(rows))

@@ -17,6 +17,7 @@ from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
 from creditwatch.cli import reasons as reasons_cmd
 from creditwatch.cli import report as report_cmd
+from creditwatch.cli import retention as retention_cmd
 from creditwatch.cli import serve as serve_cmd
 from creditwatch.cli import simulate as simulate_cmd
 
@@ -41,6 +42,7 @@ dashboard_cmd.register(app)
 report_cmd.register(app)
 fairness_cmd.register(app)
 audit_cmd.register(app)
+retention_cmd.register(app)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -79,6 +79,8 @@ class Prediction(Base):
     # SHA-256 of the inputs in canonical form (``store.chain``): what the audit chain
     # covers, and what stays when the retention purge removes the inputs.
     inputs_digest: Mapped[str | None] = mapped_column(String(64))
+    # Set when the retention purge replaced the inputs by {} (``store.retention``).
+    inputs_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(None, "model_version", "application_time"),

@@ -26,6 +26,7 @@ from creditwatch.store.performance_reports import PerformanceReportsMixin
 from creditwatch.store.reads import ReadsMixin
 from creditwatch.store.reasons import ReasonsMixin
 from creditwatch.store.reference import ReferenceMixin
+from creditwatch.store.retention import RetentionMixin
 from creditwatch.store.writes import WritesMixin
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class StoreSchemaError(StoreUnavailableError):
 
 
 class Store(WritesMixin, ReadsMixin, ReasonsMixin, ReferenceMixin, MonitoringMixin,
-            PerformanceReportsMixin):
+            PerformanceReportsMixin, RetentionMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(

@@ -1,5 +1,5 @@
-"""Audit log: the hash chain over stored predictions and outcomes, and each prediction's
-inputs digest (``store.chain``).
+"""Audit log: the hash chain over stored predictions and outcomes, each prediction's inputs
+digest (``store.chain``), and when the retention purge removed its inputs.
 
 The rows already stored are chained here, predictions then outcomes, each in id order, so
 ``audit verify`` holds on an upgraded store from its first row.
@@ -39,6 +39,7 @@ CHUNK = 5_000
 
 def upgrade() -> None:
     op.add_column("predictions", sa.Column("inputs_digest", sa.String(64), nullable=True))
+    op.add_column("predictions", sa.Column("inputs_purged_at", UTCDateTime(), nullable=True))
     op.create_table(
         "audit_log",
         sa.Column("seq", BIGINT_PK, autoincrement=False, nullable=False),
@@ -100,4 +101,5 @@ def _chain_existing_rows(conn: sa.Connection) -> None:
 
 def downgrade() -> None:
     op.drop_table("audit_log")
+    op.drop_column("predictions", "inputs_purged_at")
     op.drop_column("predictions", "inputs_digest")

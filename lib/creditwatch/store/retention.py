@@ -1,0 +1,108 @@
+"""Retention: remove the raw inputs and feature values of old predictions, keep the decision.
+
+``purge`` takes the predictions received before a cutoff whose inputs are still there, in
+batches of ``batch`` ids, each batch its own short write transaction (the API's writer
+interleaves between them: SQLite's write lock is held for one batch, PostgreSQL locks only
+the batch's rows). In each batch it replaces the inputs by ``{}``, stamps
+``inputs_purged_at``, and deletes the feature values. Decision, probability, model version,
+times, outcomes, reasons and the audit chain stay: the chain covers the inputs' digest, not
+the inputs (``store.chain``), so ``audit verify`` still holds, and every aggregate that does
+not read raw inputs (KPIs, performance, fairness by decision) is unchanged.
+
+What cannot be recomputed afterwards for the purged period: drift (it compares the inputs);
+the drift reports already stored stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import bindparam, text
+
+from creditwatch.errors import CreditwatchError
+from creditwatch.store._base import StoreBase
+from creditwatch.store.engine import WRITE
+from creditwatch.store.types import sqlite_time
+
+BATCH = 5_000
+
+
+class RetentionError(CreditwatchError):
+    """A purge the retention rules do not allow."""
+
+
+def check_age(age: timedelta, min_days: int) -> None:
+    """RetentionError unless ``age`` is at least ``min_days`` days (the legal minimum for
+    keeping the logs, ``store.retention_min_days``)."""
+    if age < timedelta(days=min_days):
+        raise RetentionError(
+            f"{age.total_seconds() / 86_400:g} days is below the retention minimum of "
+            f"{min_days} days (CREDITWATCH_RETENTION_MIN_DAYS): nothing purged")
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    """Predictions whose inputs were (or, on a dry run, would be) removed, and their
+    feature values deleted."""
+
+    cutoff: datetime
+    predictions: int
+    feature_values: int
+    dry_run: bool
+
+
+class RetentionMixin(StoreBase):
+    def purge_inputs(self, cutoff: datetime, *, dry_run: bool = False, batch: int = BATCH,
+                     progress: Callable[[int], None] | None = None) -> PurgeResult:
+        """Remove the inputs and feature values of predictions received before ``cutoff``
+        (see the module docstring); ``progress`` gets the number of predictions done."""
+        if dry_run:
+            return _count(self, cutoff)
+        return _purge(self, cutoff, batch, progress)
+
+
+def _old(store: StoreBase, cutoff: datetime) -> tuple[str, dict[str, object]]:
+    """The WHERE clause of the predictions to purge, and its parameters."""
+    bound = cutoff if store.dialect == "postgresql" else sqlite_time(cutoff.astimezone(UTC))
+    return "received_at < :cutoff AND inputs_purged_at IS NULL", {"cutoff": bound}
+
+
+def _count(store: StoreBase, cutoff: datetime) -> PurgeResult:
+    old, params = _old(store, cutoff)
+    with store.engine.connect() as conn:
+        n = conn.execute(text(f"SELECT count(*) FROM predictions WHERE {old}"),
+                         params).scalar_one()
+        features = conn.execute(text(
+            f"SELECT count(*) FROM feature_values WHERE prediction_id IN "
+            f"(SELECT id FROM predictions WHERE {old})"), params).scalar_one()
+    return PurgeResult(cutoff, int(n), int(features), dry_run=True)
+
+
+def _purge(store: StoreBase, cutoff: datetime, batch: int,
+           progress: Callable[[int], None] | None) -> PurgeResult:
+    pg = store.dialect == "postgresql"
+    old, params = _old(store, cutoff)
+    update = text("UPDATE predictions SET inputs = '{}', inputs_purged_at = :now "
+                  "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    delete = text("DELETE FROM feature_values WHERE prediction_id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+    done = features = 0
+    last = 0
+    while True:
+        # one short write transaction per batch: the API's writer goes in between
+        with store.engine.execution_options(**WRITE).begin() as conn:
+            ids = list(conn.execute(text(
+                f"SELECT id FROM predictions WHERE {old} AND id > :last ORDER BY id "
+                f"LIMIT {int(batch)}"), {**params, "last": last}).scalars())
+            if not ids:
+                break
+            now = datetime.now(UTC)
+            conn.execute(update, {"now": now if pg else sqlite_time(now), "ids": ids})
+            features += conn.execute(delete, {"ids": ids}).rowcount or 0
+        done += len(ids)
+        last = ids[-1]
+        if progress is not None:
+            progress(done)
+    return PurgeResult(cutoff, done, features, dry_run=False)
