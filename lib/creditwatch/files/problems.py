@@ -26,7 +26,10 @@ _BLOCK = 1 << 20
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    """``path``'s bytes, uncompressed when it is gzipped."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]  # a GzipFile reads bytes
+    return open(path, "rb")
 
 
 def utf8_problem(path: Path) -> str | None:
