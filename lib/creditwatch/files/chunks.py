@@ -16,7 +16,8 @@ API (what ``score``, ``drift compare`` and ``simulate --from-file`` use)::
   when the iteration reaches them, with the file and the row (1 = the first data row): check
   the header before any row, a bad value when its chunk is read. A consumer that must write
   nothing on bad input collects its output and writes it after the last chunk.
-- ``strict=False`` passes invalid values through (as missing) instead of raising.
+- ``strict=False`` reads invalid values as ``load_applications(strict=False)`` does (kept,
+  or missing when they are not numbers) instead of raising.
 - Memory: one chunk of Arrow text plus its frame; a CSV is streamed block by block with
   every column read as text and converted per chunk (no type guessing from the first block).
 
