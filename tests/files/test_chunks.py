@@ -42,8 +42,8 @@ def test_chunks_concatenate_to_the_whole_file_frame(tmp_path: Path, suffix: str,
 
 def test_a_bad_value_in_a_later_chunk_names_its_row_in_the_file(tmp_path: Path) -> None:
     """A bad value in row 11 surfaces when its chunk is read (rows 11-12 of chunks of 5),
-    named by its row in the file; the earlier chunks were already handed over. strict=False reads it as the whole-file loader
-    does."""
+    named by its row in the file; the earlier chunks were already handed over. strict=False
+    reads it as the whole-file loader does."""
     raw = pd.read_csv(TRAIN, dtype=str, keep_default_na=False)
     raw.loc[10, "EXT_SOURCE_2"] = "1.7"
     path = tmp_path / "late.csv"
