@@ -23,9 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import load_note, write_section
-
 from creditwatch.synthetic.kaggle import TEST_ROWS, TRAIN_ROWS
+
+from _common import load_note, write_section
 
 GIB = 1024**3
 
