@@ -47,6 +47,13 @@ def _latin1(path: Path) -> Path:
     return path
 
 
+def _latin1_header(path: Path) -> Path:
+    """A header with a column name written in Latin-1."""
+    text = TRAIN.read_bytes()
+    path.write_bytes(text.replace(b"SK_ID_CURR", "SK_ID_CURR_Nº".encode("latin-1"), 1))
+    return path
+
+
 def _truncated(path: Path) -> Path:
     """The file cut in the middle of its last line (row 12), as an interrupted copy leaves it."""
     text = TRAIN.read_bytes().rstrip(b"\n")
@@ -64,6 +71,8 @@ BAD_FILES: tuple[BadFile, ...] = (
     BadFile("columns.csv", lambda p: _cells(p, {}, drop="EXT_SOURCE_3"),
             ("columns.csv", "1 schema column(s) missing: EXT_SOURCE_3")),
     BadFile("latin1.csv", _latin1, ("latin1.csv", "row 3 (line 4)", "not UTF-8")),
+    BadFile("latin1_header.csv", _latin1_header,
+            ("latin1_header.csv", "the header (line 1)", "not UTF-8")),
     BadFile("truncated.csv", _truncated, ("truncated.csv", "row 12 (line 13)", "truncated")),
     BadFile("type.csv", lambda p: _cells(p, {(4, "AMT_CREDIT"): "lots"}),
             ("type.csv", "AMT_CREDIT", "not numbers", "'lots'", "first in row 5")),

@@ -111,9 +111,10 @@ def _score(data: Path, out: Path | None, model: Path | None) -> None:
     from creditwatch.scoring import Scorer
     from creditwatch.scoring.scorer import APPROVED
 
+    total = count_rows(data)  # a missing file is named before a missing model
     scorer = Scorer.load(model)
     parts: list[pd.DataFrame] = []
-    with progress(f"scoring {data.name}", count_rows(data)) as bar:
+    with progress(f"scoring {data.name}", total) as bar:
         for chunk in iter_application_chunks(data):  # bounded memory; nothing written on error
             scores = scorer.score(chunk)
             part = scores.to_frame(chunk.index)

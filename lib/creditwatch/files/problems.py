@@ -44,8 +44,9 @@ def utf8_problem(path: Path) -> str | None:
             except UnicodeDecodeError as exc:
                 at = max(exc.start, 0)
                 line = lines + block.count(b"\n", 0, at)
-                return (f"{path}: row {line - 1} (line {line}) is not UTF-8 text (byte "
-                        f"0x{block[at]:02x}); save the file as UTF-8")
+                where = "the header (line 1)" if line == 1 else f"row {line - 1} (line {line})"
+                return (f"{path}: {where} is not UTF-8 text (byte 0x{block[at]:02x}); save the "
+                        "file as UTF-8")
             lines += block.count(b"\n")
         try:
             decoder.decode(b"", final=True)
