@@ -72,7 +72,11 @@ def progress(description: str, total: int | None = None) -> Iterator[Bar]:
         MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=False,
     ) as rich_bar:
         bar = Bar(rich_bar, rich_bar.add_task(description, total=total), total)
-        yield bar
+        try:
+            yield bar
+        except BaseException:
+            rich_bar.live.transient = True  # an error ends in its one line, not a half bar
+            raise
         # work that ends early (early stopping) still ends as a full bar
         done = rich_bar.tasks[0].completed
         rich_bar.update(rich_bar.tasks[0].id, total=done or None, completed=done)

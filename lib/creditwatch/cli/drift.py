@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -14,11 +15,14 @@ from creditwatch.cli.common import EXIT_USER_ERROR, console, guarded, progress
 from creditwatch.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from creditwatch.store import Store
 
 DEFAULT_WINDOW = timedelta(days=7)
 
-drift_app = typer.Typer(help="Data drift of stored predictions against the training reference.",
+drift_app = typer.Typer(help=("Data drift of stored predictions against the training reference, "
+                              "or of one application file against another."),
                         no_args_is_help=True)
 
 
@@ -61,10 +65,7 @@ def _run(days: float | None, hours: float | None, since: str | None, until: str 
                   f"{s['n_features_drifted']}/{s['n_features_analyzed']} features drifted "
                   f"({s['drift_share']:.1%}), weighted score {s['weighted_drift_score']:.2f} "
                   f"→ [bold]{s['status']}[/]")
-    drifted = result.result.features.query("drifted").sort_values("p_adjusted")
-    if len(drifted):
-        console.print("drifted: " + ", ".join(drifted["feature"].head(15)) +
-                      (" ..." if len(drifted) > 15 else ""))
+    _print_drifted(result.result.features)
     if result.html_path:
         console.print(f"Evidently report: {result.html_path}")
     if as_json:
@@ -111,6 +112,68 @@ def _history(every: str, days: float | None, hours: float | None, since: str | N
                       f"{s['n_features_drifted']}/{s['n_features_analyzed']}",
                       f"{s['drift_share']:.1%}", f"{s['weighted_drift_score']:.2f}", str(s["status"]))
     console.print(table)
+
+
+@drift_app.command("compare")
+def compare(
+    reference: Path = typer.Argument(..., dir_okay=False, help="Reference applications "
+                                     "(e.g. application_train.csv; .csv, .csv.gz or .parquet)."),
+    current: Path = typer.Argument(..., dir_okay=False, help="Current applications "
+                                   "(e.g. application_test.csv)."),
+    html: Path | None = typer.Option(None, "--html", dir_okay=False,
+                                     help="Also write the Evidently report to this .html file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead."),
+    reference_rows: int | None = typer.Option(None, "--reference-rows", min=50, help=(
+        "Compare a seeded uniform sample of this many reference rows (default 20,000).")),
+    current_rows: int | None = typer.Option(None, "--current-rows", min=50, help=(
+        "... and of this many current rows (default drift.max_rows, as drift run).")),
+    model: Path | None = typer.Option(None, "--model", help=(
+        "Bundle whose importances weight the score; default the serving bundle, if any.")),
+) -> None:
+    """Compare two application files with the drift engine of `drift run` (no store
+    needed); exit code 2 on ALERT."""
+    status = _compare(reference, current, html, as_json, reference_rows, current_rows, model)
+    if status == "ALERT":
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+@guarded
+def _compare(reference: Path, current: Path, html: Path | None, as_json: bool,
+             reference_rows: int | None, current_rows: int | None, model: Path | None) -> str:
+    from creditwatch.drift.filecompare import bundle_importances, compare_files
+    from creditwatch.files import count_rows
+
+    settings = get_settings()
+    total = count_rows(reference) + count_rows(current)  # also checks both files exist
+    importances = bundle_importances(model or settings.paths.bundle_dir)
+    with progress(f"reading {reference.name} and {current.name}", total) as bar:
+        done = compare_files(reference, current, settings, reference_rows=reference_rows,
+                             current_rows=current_rows, importances=importances, html=html,
+                             on_rows=bar.advance)
+    result, s = done.result, done.result.summary
+    if as_json:
+        payload = {**result.to_dict(), "reference_file_rows": done.reference_file_rows,
+                   "current_file_rows": done.current_file_rows,
+                   "html_path": str(done.html_path) if done.html_path else None}
+        typer.echo(json.dumps(payload, default=str))
+        return str(s["status"])
+    console.print(f"{reference.name} ({done.reference_file_rows:,} rows, {s['n_rows_reference']:,} "
+                  f"compared) → {current.name} ({done.current_file_rows:,} rows, "
+                  f"{s['n_rows_current']:,} compared): {s['n_features_drifted']}/"
+                  f"{s['n_features_analyzed']} features drifted ({s['drift_share']:.1%}), "
+                  f"weighted score {s['weighted_drift_score']:.2f} → [bold]{s['status']}[/]",
+                  soft_wrap=True)
+    _print_drifted(result.features)
+    if done.html_path:
+        console.print(f"Evidently report: {done.html_path}")
+    return str(s["status"])
+
+
+def _print_drifted(features: pd.DataFrame) -> None:
+    drifted = features.query("drifted").sort_values("p_adjusted")
+    if len(drifted):
+        console.print("drifted: " + ", ".join(drifted["feature"].head(15)) +
+                      (" ..." if len(drifted) > 15 else ""), soft_wrap=True)
 
 
 def _ensure_reference(store: Store, settings: Settings) -> None:

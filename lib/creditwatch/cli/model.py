@@ -13,7 +13,7 @@ from creditwatch.config import get_settings
 
 
 def train(
-    data: Path = typer.Option(..., "--data", "-d", exists=True, dir_okay=False,
+    data: Path = typer.Option(..., "--data", "-d", dir_okay=False,
                               help="Training applications with TARGET (.csv or .parquet)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
@@ -93,7 +93,7 @@ def print_fairness_report(fairness: dict[str, Any]) -> None:
 
 
 def score(
-    data: Path = typer.Option(..., "--data", "-d", exists=True, dir_okay=False,
+    data: Path = typer.Option(..., "--data", "-d", dir_okay=False,
                               help="Applications to score (.csv or .parquet)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output file; default <data>.scores.parquet beside the input."),
@@ -105,22 +105,29 @@ def score(
 
 @guarded
 def _score(data: Path, out: Path | None, model: Path | None) -> None:
-    from creditwatch.files.loader import load_applications, write_applications
-    from creditwatch.scoring import Scorer
+    import pandas as pd
 
+    from creditwatch.files import count_rows, iter_application_chunks, write_applications
+    from creditwatch.scoring import Scorer
+    from creditwatch.scoring.scorer import APPROVED
+
+    total = count_rows(data)  # a missing file is named before a missing model
     scorer = Scorer.load(model)
-    loaded = load_applications(data)
-    frame = loaded.frame
-    with console.status(f"scoring {len(frame):,} applications"):
-        scores = scorer.score(frame)
-    result = scores.to_frame(frame.index)
-    if "SK_ID_CURR" in frame.columns:
-        result.insert(0, "SK_ID_CURR", frame["SK_ID_CURR"].to_numpy())
+    parts: list[pd.DataFrame] = []
+    with progress(f"scoring {data.name}", total) as bar:
+        for chunk in iter_application_chunks(data):  # bounded memory; nothing written on error
+            scores = scorer.score(chunk)
+            part = scores.to_frame(chunk.index)
+            if "SK_ID_CURR" in chunk.columns:
+                part.insert(0, "SK_ID_CURR", chunk["SK_ID_CURR"].to_numpy())
+            parts.append(part)
+            bar.advance(len(chunk))
+    result = pd.concat(parts) if parts else pd.DataFrame()
     out = out or data.with_name(data.name.split(".")[0] + ".scores.parquet")
     write_applications(result, out)
-    refused = float(scores.refused.mean())
+    approved = float((result["decision"] == APPROVED).mean()) if len(result) else 0.0
     console.print(f"scored {len(result):,} applications with model {scorer.version}: "
-                  f"{1 - refused:.1%} approved, threshold {scorer.threshold:.4f} -> {out}")
+                  f"{approved:.1%} approved, threshold {scorer.threshold:.4f} -> {out}")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from creditwatch.files.chunks import count_rows, iter_application_chunks
 from creditwatch.files.loader import (
     LoadedApplications,
     load_applications,
@@ -10,5 +11,5 @@ from creditwatch.files.loader import (
     write_applications,
 )
 
-__all__ = ["LoadedApplications", "load_applications", "read_table", "to_schema_frame",
-           "write_applications"]
+__all__ = ["LoadedApplications", "count_rows", "iter_application_chunks", "load_applications",
+           "read_table", "to_schema_frame", "write_applications"]

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from creditwatch.errors import DataFileError, DataValidationError
+from creditwatch.files.problems import csv_problem, describe_errors, utf8_problem, validation_message
 from creditwatch.schema import FIELDS, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN, TRUE_PD_COLUMN
 from creditwatch.schema.frames import EXTRA_COLUMNS, ValidationReport, validate_frame
 
@@ -50,7 +51,7 @@ class LoadedApplications:
         return self.frame[[f.name for f in FIELDS]]
 
 
-def _format(path: Path) -> str:
+def file_format(path: Path) -> str:
     name = path.name.lower()
     if name.endswith(_CSV):
         return "csv"
@@ -62,7 +63,7 @@ def _format(path: Path) -> str:
 def read_header(path: str | Path) -> list[str]:
     """The column names of a CSV or Parquet file, without reading its rows."""
     path = Path(path)
-    kind = _format(path)
+    kind = file_format(path)
     if not path.is_file():
         raise DataFileError(f"{path}: no such file")
     try:
@@ -70,24 +71,36 @@ def read_header(path: str | Path) -> list[str]:
             return list(pd.read_csv(path, nrows=0).columns)
         return list(pq.read_schema(path).names)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataFileError(f"{path}: cannot read it as {kind}: {exc}") from exc
+        raise _read_error(path, kind, exc) from None
+
+
+def _read_error(path: Path, kind: str, exc: Exception) -> DataFileError:
+    """A one-line error naming the file and, for CSV, the row a scan finds at fault."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if kind == "csv":
+        return DataFileError(csv_problem(path, f"cannot read it as CSV: {message}"))
+    return DataFileError(f"{path}: cannot read it as {kind}: {message}")
 
 
 def read_table(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """The raw table of a CSV or Parquet file (text fields read as text, nothing converted);
     ``columns``: only these (they must exist, see ``read_header``)."""
     path = Path(path)
-    kind = _format(path)
+    kind = file_format(path)
     if not path.is_file():
         raise DataFileError(f"{path}: no such file")
     try:
         if kind == "csv":
+            # pandas' Arrow engine passes bytes that are not UTF-8 through as bytes: refuse them
+            problem = utf8_problem(path)
+            if problem:
+                raise DataFileError(problem)
             # pyarrow's parser is twice as fast as pandas' and reads floats back bit for bit.
             return pd.read_csv(path, dtype=dict.fromkeys(STRING_FIELDS, object), engine="pyarrow",
                                usecols=columns)
         return pd.read_parquet(path, columns=columns)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataFileError(f"{path}: cannot read it as {kind}: {exc}") from exc
+        raise _read_error(path, kind, exc) from None
 
 
 def _as_text(s: pd.Series) -> pd.Series:
@@ -142,17 +155,15 @@ def load_applications(path: str | Path, *, strict: bool = True) -> LoadedApplica
     raw = read_table(path)
     report = validate_frame(raw)
     if strict and not report.ok:
-        problems = report.errors()
-        raise DataValidationError(
-            f"{path.name} does not match the application schema "
-            f"({len(problems)} problem(s)): " + "; ".join(problems), report=report)
+        raise DataValidationError(validation_message(path, describe_errors(report, raw)),
+                                  report=report)
     return LoadedApplications(to_schema_frame(raw), report, path)
 
 
 def write_applications(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as CSV (real-file layout, empty cells for missing) or Parquet, by suffix."""
     path = Path(path)
-    kind = _format(path)
+    kind = file_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
         frame.to_csv(path, index=False)
