@@ -15,6 +15,7 @@ from fairlearn.metrics import (
 )
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
+from creditwatch.config_groups import FairnessConfig
 from creditwatch.fairness import (
     adverse_impact,
     age_band_labels,
@@ -25,6 +26,7 @@ from creditwatch.fairness import (
 )
 
 TOL = 1e-9
+MATURITY = FairnessConfig().maturity_share
 
 
 def _window(seed: int = 1, n: int = 6000) -> tuple[np.ndarray, ...]:
@@ -41,7 +43,8 @@ def test_group_rates_agree_with_fairlearn_metricframe() -> None:
     fairlearn's MetricFrame on the same rows (labelled rows for the outcome figures)."""
     groups, p, y = _window()
     threshold = 0.12
-    r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1)
+    r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
+                 maturity_share=MATURITY)
     table = r.table.set_index("group")
     approved = (p < threshold).astype(int)
     decisions = MetricFrame(metrics={"count": count, "approval": selection_rate},
@@ -75,7 +78,7 @@ def test_calibration_cost_and_katz_match_a_hand_computation() -> None:
     groups, p, y = _window(seed=2)
     threshold, level = 0.1, 0.9
     r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=7.0, cost_fp=1.5,
-                 level=level, min_group_size=1)
+                 maturity_share=MATURITY, level=level, min_group_size=1)
     z = norm.ppf(0.95)
     table = r.table.set_index("group")
     ref = table["approval_rate"].idxmax()
@@ -125,7 +128,7 @@ def test_gap_tests_are_the_chi_square_of_errors_among_defaulters_and_good_client
     (the good clients) of the eligible groups."""
     groups, p, y = _window(seed=3)
     r = evaluate(groups, p, 0.1, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
-                 min_group_size=100)  # "missing" (about 60 rows) is not eligible
+                 maturity_share=MATURITY, min_group_size=100)  # "missing" (about 60 rows) is not eligible
     big = (groups != "missing") & ~np.isnan(y)
     for outcome, test in ((1, r.tpr_test), (0, r.fpr_test)):
         rows = big & (y == outcome)
@@ -141,7 +144,8 @@ def test_small_groups_are_shown_but_never_the_reference() -> None:
     groups = np.array(["A"] * 3 + ["B"] * 100 + ["C"] * 100, dtype=object)
     p = np.r_[np.zeros(3), np.full(80, 0.01), np.full(20, 0.9), np.full(60, 0.01),
               np.full(40, 0.9)]
-    r = evaluate(groups, p, 0.5, None, attribute="X", cost_fn=1, cost_fp=1, min_group_size=30)
+    r = evaluate(groups, p, 0.5, None, attribute="X", cost_fn=1, cost_fp=1, min_group_size=30,
+                 maturity_share=MATURITY)
     table = r.table.set_index("group")
     assert r.reference == "B" and not table.loc["A", "eligible"]
     assert table.loc["A", "air"] == pytest.approx(1 / 0.8)
