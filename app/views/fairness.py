@@ -69,4 +69,6 @@ def body(s: Settings) -> None:
 
 
 ui.run("Fairness", body, intro="Approval, adverse impact and errors across protected groups "
-       "(an alert fires when a group's AIR upper bound is below the threshold).")
+       "over the applications received in the period (the one fairness clock, as `fairness "
+       "run` and the alerts; an alert fires when a group's AIR upper bound is below the "
+       "threshold).")

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from creditwatch.alerts.fairness import air_verdict, gap_verdict
+from creditwatch.config_groups import FairnessConfig
 from creditwatch.fairness import evaluate
 
 AIR_THRESHOLD, GAP_ALPHA = 0.8, 0.01
+MATURITY = FairnessConfig().maturity_share
 
 
 def window(rng: np.random.Generator, n: int, *, approve_m: float = 0.8,
@@ -29,7 +31,8 @@ def window(rng: np.random.Generator, n: int, *, approve_m: float = 0.8,
 
 
 def fires(groups: np.ndarray, p: np.ndarray, y: np.ndarray) -> tuple[bool, bool, object]:
-    r = evaluate(groups, p, 0.8, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1)
+    r = evaluate(groups, p, 0.8, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
+                 maturity_share=MATURITY)
     return (air_verdict(r, AIR_THRESHOLD).fires, gap_verdict(r, GAP_ALPHA, "CODE_GENDER").fires,
             r)
 
@@ -74,7 +77,8 @@ def test_an_air_point_estimate_below_the_threshold_is_not_enough() -> None:
     verdict carries the upper bound as its value."""
     groups = np.array(["F"] * 400 + ["M"] * 40, dtype=object)
     p = np.r_[np.full(320, 0.1), np.full(80, 0.9), np.full(24, 0.1), np.full(16, 0.9)]
-    r = evaluate(groups, p, 0.5, None, attribute="CODE_GENDER", cost_fn=5, cost_fp=1)
+    r = evaluate(groups, p, 0.5, None, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
+                 maturity_share=MATURITY)
     verdict = air_verdict(r, AIR_THRESHOLD)
     assert r.table.set_index("group").loc["M", "air"] == pytest.approx(0.75)
     assert not verdict.fires and verdict.value is not None and verdict.value > 0.8

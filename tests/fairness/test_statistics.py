@@ -15,6 +15,7 @@ from fairlearn.metrics import (
 )
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
+from creditwatch.config_groups import FairnessConfig
 from creditwatch.fairness import (
     adverse_impact,
     age_band_labels,
@@ -23,8 +24,10 @@ from creditwatch.fairness import (
     independence_test,
     katz_interval,
 )
+from creditwatch.fairness.rates import group_counts, window_group_counts
 
 TOL = 1e-9
+MATURITY = FairnessConfig().maturity_share
 
 
 def _window(seed: int = 1, n: int = 6000) -> tuple[np.ndarray, ...]:
@@ -41,7 +44,8 @@ def test_group_rates_agree_with_fairlearn_metricframe() -> None:
     fairlearn's MetricFrame on the same rows (labelled rows for the outcome figures)."""
     groups, p, y = _window()
     threshold = 0.12
-    r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1)
+    r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
+                 maturity_share=MATURITY)
     table = r.table.set_index("group")
     approved = (p < threshold).astype(int)
     decisions = MetricFrame(metrics={"count": count, "approval": selection_rate},
@@ -75,7 +79,7 @@ def test_calibration_cost_and_katz_match_a_hand_computation() -> None:
     groups, p, y = _window(seed=2)
     threshold, level = 0.1, 0.9
     r = evaluate(groups, p, threshold, y, attribute="CODE_GENDER", cost_fn=7.0, cost_fp=1.5,
-                 level=level, min_group_size=1)
+                 maturity_share=MATURITY, level=level, min_group_size=1)
     z = norm.ppf(0.95)
     table = r.table.set_index("group")
     ref = table["approval_rate"].idxmax()
@@ -125,7 +129,7 @@ def test_gap_tests_are_the_chi_square_of_errors_among_defaulters_and_good_client
     (the good clients) of the eligible groups."""
     groups, p, y = _window(seed=3)
     r = evaluate(groups, p, 0.1, y, attribute="CODE_GENDER", cost_fn=5, cost_fp=1,
-                 min_group_size=100)  # "missing" (about 60 rows) is not eligible
+                 maturity_share=MATURITY, min_group_size=100)  # "missing" (about 60 rows) is not eligible
     big = (groups != "missing") & ~np.isnan(y)
     for outcome, test in ((1, r.tpr_test), (0, r.fpr_test)):
         rows = big & (y == outcome)
@@ -141,7 +145,8 @@ def test_small_groups_are_shown_but_never_the_reference() -> None:
     groups = np.array(["A"] * 3 + ["B"] * 100 + ["C"] * 100, dtype=object)
     p = np.r_[np.zeros(3), np.full(80, 0.01), np.full(20, 0.9), np.full(60, 0.01),
               np.full(40, 0.9)]
-    r = evaluate(groups, p, 0.5, None, attribute="X", cost_fn=1, cost_fp=1, min_group_size=30)
+    r = evaluate(groups, p, 0.5, None, attribute="X", cost_fn=1, cost_fp=1, min_group_size=30,
+                 maturity_share=MATURITY)
     table = r.table.set_index("group")
     assert r.reference == "B" and not table.loc["A", "eligible"]
     assert table.loc["A", "air"] == pytest.approx(1 / 0.8)
@@ -174,3 +179,24 @@ def test_age_bands_follow_the_documented_edges() -> None:
     days = -np.array([24.9, 25.0, 34.99, 35, 49.5, 50, 64.9, 65, 80]) * 365.25
     assert list(age_bands(np.r_[days, np.nan], (25, 35, 50, 65))) == [
         "<25", "25-34", "25-34", "35-49", "35-49", "50-64", "50-64", "65+", "65+", "missing"]
+
+
+def test_grouped_window_counts_equal_each_slice_counted_alone() -> None:
+    """window_group_counts over overlapping, nested, empty and gapped windows gives each
+    window's group_counts: counts exactly, float sums within 1e-9."""
+    rng = np.random.default_rng(11)
+    n, k = 5000, 4
+    codes = rng.integers(0, k, n)
+    p = rng.uniform(0, 1, n)
+    y = np.where(rng.random(n) < 0.6, (rng.random(n) < p).astype(float), np.nan)
+    refused = p >= 0.3
+    lo = np.array([0, 0, 1000, 2500, 4000, 3000, 4999, 700])
+    hi = np.array([n, 1000, 2500, 2500, 5000, 4200, 5000, 900])
+    grouped = window_group_counts(codes, k, lo, hi, p, refused, y)
+    for (a, b), got in zip(zip(lo, hi, strict=True), grouped, strict=True):
+        want = group_counts(codes[a:b], k, p[a:b], refused[a:b], y[a:b])
+        for name in ("n", "approved", "labelled", "pos", "tp", "fp"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+        for name in ("score_sum", "expected_defaults", "variance"):
+            np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-9,
+                                       atol=1e-9, err_msg=name)

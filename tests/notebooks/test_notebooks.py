@@ -68,7 +68,8 @@ def test_all_notebooks_run_top_to_bottom(notebook_store: str, bundle_dir: Path,
     """papermill runs the four notebooks in a fresh kernel against the store, each ending
     without error, with offline HTML exports showing the figures of their data; the model
     performance notebook stores one report per daily window of its period, and the
-    monitoring report's summary states the model's health."""
+    monitoring report's summary states the model's health and its fairness section
+    summarises each protected attribute."""
     params = {"database_url": notebook_store, "bundle_dir": str(bundle_dir),
               "as_of": NOW.isoformat(), "window": "2d", "evidently": False,
               "history_every": "1d", "period": "7d",
@@ -87,6 +88,9 @@ def test_all_notebooks_run_top_to_bottom(notebook_store: str, bundle_dir: Path,
     assert "columns drifted" in drift and "window(s) checked for the history" in drift
     assert "in-process API: 60 of 60 requests answered" in sim
     assert "predictions" in report and "Verdict:" in report and "threshold" in report
+    # the fairness section: one summary per configured attribute, from the library's figures
+    assert "Fairness by CODE_GENDER" in report and "Fairness by AGE_BAND" in report
+    assert "reference group" in report and "group x decision" in report
     for name in EXPECTED:
         html = (folder / f"{name}.html").read_text()
         assert remote_scripts(html) == [] and "Plotly.newPlot" in html

@@ -21,7 +21,7 @@ TABLES = {
     "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
     "training_reference_columns", "drift_reports", "alerts", "alembic_version", "outcomes",
     "performance_reports",
-    "prediction_reasons", "audit_log",
+    "prediction_reasons", "audit_log", "fairness_reports",
 }
 WINDOW_INDEXES = {
     "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},
@@ -67,6 +67,36 @@ def test_second_upgrade_is_a_no_op(empty_store_url: str) -> None:
     with Store(empty_store_url) as store:
         assert store.count_predictions() == 1
         assert store.revision() == head_revision()
+
+
+def test_upgrade_to_fairness_reports_keeps_the_rows(empty_store_url: str) -> None:
+    """Upgrading a store at 0004_prediction_reasons to the head keeps its predictions and
+    outcomes and adds an empty, writable fairness_reports table."""
+    assert upgrade(empty_store_url, "0004_prediction_reasons") == "0004_prediction_reasons"
+    engine = make_engine(empty_store_url)
+    try:
+        with engine.connect() as conn:
+            assert "fairness_reports" not in inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+    with Store(empty_store_url, auto_migrate=False) as store:
+        store.write_predictions([{
+            "request_id": "r1", "received_at": T0, "endpoint": "/predict",
+            "model_version": "m", "probability": 0.1, "decision": "approve",
+            "threshold": 0.5, "inputs": {},
+        }])
+        store.write_outcomes([{"event_id": "e1", "key": "request_id", "value": "r1",
+                               "defaulted": 1, "observed_at": T0, "received_at": T0,
+                               "source": "t"}])
+    assert upgrade(empty_store_url) == head_revision()
+    with Store(empty_store_url) as store:
+        assert store.count_predictions() == 1
+        assert len(store.read_outcomes()) == 1
+        assert store.read_fairness_reports().empty
+        store.write_fairness_reports([{
+            "window_start": T0, "window_end": T0, "attribute": "CODE_GENDER",
+            "n_predictions": 1, "n_labelled": 1, "mature": True}])
+        assert len(store.read_fairness_reports()) == 1
 
 
 def test_models_and_migrations_agree(empty_store_url: str) -> None:

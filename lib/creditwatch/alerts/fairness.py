@@ -12,8 +12,9 @@
 
 The source computes from the predictions (vectorised statistics over one read of the
 window's range: milliseconds per window) rather than reading a stored run, so an alert
-needs no scheduled ``fairness run``. Windows are cohorts by ``received_at``, the server
-clock the check's window is on.
+needs no scheduled ``fairness run``. Windows are cohorts by ``received_at``
+(``analytics.fairness.CLOCK``, the one fairness clock: the CLI and the page count the same
+rows), the server clock the check's window is on.
 """
 
 from __future__ import annotations

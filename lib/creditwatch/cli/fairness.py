@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +33,9 @@ def run(
     until: options.Until = None,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Per protected attribute and group over one window of application_time (default: the
-    last 30 days): approval, adverse impact ratio with its interval, error rates, calibration
-    and cost, and the tests."""
+    """Per protected attribute and group over one window of received_at (default: the last
+    30 days): approval, adverse impact ratio with its interval, error rates, calibration and
+    cost, and the tests; stored in fairness_reports."""
     _run(lambda: [options.window(days, hours, since, until, default=DEFAULT_WINDOW)], as_json)
 
 
@@ -48,7 +48,8 @@ def history(
     until: options.Until = None,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """The same figures for each window of --every (default: the last 30 of them)."""
+    """The same figures for each window of --every (default: the last 30 of them), each
+    stored in fairness_reports."""
     _run(lambda: options.history(every, days, hours, since, until), as_json)
 
 
@@ -56,20 +57,22 @@ def history(
 def _run(make_windows: Callable[[], list[Window]], as_json: bool) -> None:
     """The windows are made here, so a bad option is a guarded one-line error."""
     from creditwatch.analytics import Analytics
-    from creditwatch.analytics.fairness import run_windows
+    from creditwatch.analytics.fairness import report_rows, run_windows
 
     windows = make_windows()
     settings = get_settings()
     cost_fn, cost_fp = _costs(settings)
-    with Analytics(settings, time_column="application_time") as a, \
-            progress("fairness", len(windows)) as bar:
+    with Analytics(settings) as a, progress("fairness", len(windows)) as bar:
         results = run_windows(a, windows, settings, cost_fn=cost_fn, cost_fp=cost_fp,
                               on_window=lambda _w: bar.advance())
+        a.store.write_fairness_reports(report_rows(results, settings, cost_fn=cost_fn,
+                                                   cost_fp=cost_fp, now=datetime.now(UTC)))
     if as_json:
         console.print_json(json.dumps([r.to_dict() for r in results]))
         return
     for r in results:
         print_result(r, settings)
+    console.print(f"stored {len(results)} fairness reports")
 
 
 def _costs(settings: Settings) -> tuple[float, float]:

@@ -12,7 +12,9 @@ attributes, age bands), ``rates`` (per-group counts), ``impact`` (adverse impact
 interval), ``independence`` (chi-square / Fisher), ``calibration`` (observed vs expected),
 ``evaluate`` (one window), ``result`` (what a run finds), ``proxies`` (how well the model's
 features predict each attribute). Pure computation on arrays: the windows of the store are
-``analytics.fairness``'s, the alert source ``alerts.fairness``, the training side
+``analytics.fairness``'s (one clock, ``received_at``; every window counted in one grouped
+pass, ``rates.window_group_counts``), stored by ``fairness run|history`` in
+``fairness_reports``; the alert source is ``alerts.fairness``, the training side
 ``model.protected``. See docs/fairness.md for the definitions and their caveats.
 """
 

@@ -6,7 +6,9 @@
 An application is refused when its probability is >= the threshold (as the scorer decides);
 ``defaulted`` is 0/1, NaN for an application whose outcome is not known yet. Realized cost
 of a group = cost_fn × defaulters approved + cost_fp × good clients refused, over its
-labelled applications (the bundle's costs).
+labelled applications (the bundle's costs). A window is *mature* when at least
+``maturity_share`` of its applications have an outcome (the setting
+``fairness.maturity_share``).
 """
 
 from __future__ import annotations
@@ -24,15 +26,13 @@ from creditwatch.fairness.independence import NO_TEST, TestResult, independence_
 from creditwatch.fairness.rates import GroupCounts, group_counts
 from creditwatch.fairness.result import AttributeFairness
 
-DEFAULT_MATURITY_SHARE = 0.8  # as performance monitoring's PerformanceSettings.maturity_share
 DEFAULT_MIN_GROUP_SIZE = 30
 
 
 def evaluate(groups: NDArray[np.object_] | pd.Series, probability: NDArray[np.floating],
              threshold: NDArray[np.floating] | float, defaulted: NDArray[np.floating] | None,
-             *, attribute: str, cost_fn: float, cost_fp: float, level: float = 0.95,
-             maturity_share: float = DEFAULT_MATURITY_SHARE,
-             min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+             *, attribute: str, cost_fn: float, cost_fp: float, maturity_share: float,
+             level: float = 0.95, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
              start: datetime | None = None, end: datetime | None = None) -> AttributeFairness:
     """The figures of one attribute's groups (labels as given, sorted) over one window."""
     labels, codes = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
@@ -45,8 +45,7 @@ def evaluate(groups: NDArray[np.object_] | pd.Series, probability: NDArray[np.fl
 def evaluate_codes(codes: NDArray[np.integer], labels: NDArray[np.object_],
                    probability: NDArray[np.floating], threshold: NDArray[np.floating] | float,
                    defaulted: NDArray[np.floating] | None, *, attribute: str, cost_fn: float,
-                   cost_fp: float, level: float = 0.95,
-                   maturity_share: float = DEFAULT_MATURITY_SHARE,
+                   cost_fp: float, maturity_share: float, level: float = 0.95,
                    min_group_size: int = DEFAULT_MIN_GROUP_SIZE, start: datetime | None = None,
                    end: datetime | None = None) -> AttributeFairness:
     """As ``evaluate``, with the groups already coded (``labels[codes]``; many windows share
@@ -54,19 +53,20 @@ def evaluate_codes(codes: NDArray[np.integer], labels: NDArray[np.object_],
     p = np.asarray(probability, np.float64)
     y = np.full(len(p), np.nan) if defaulted is None else np.asarray(defaulted, np.float64)
     counts = group_counts(np.asarray(codes, np.int64), len(labels), p, p >= threshold, y)
-    present = counts.n > 0
-    if not present.all():
-        counts = GroupCounts(*(getattr(counts, f.name)[present] for f in fields(GroupCounts)))
-    return from_counts(np.asarray(labels)[present], counts, attribute=attribute,
-                       cost_fn=cost_fn, cost_fp=cost_fp, level=level,
-                       maturity_share=maturity_share, min_group_size=min_group_size,
-                       start=start, end=end)
+    return from_counts(labels, counts, attribute=attribute, cost_fn=cost_fn, cost_fp=cost_fp,
+                       level=level, maturity_share=maturity_share,
+                       min_group_size=min_group_size, start=start, end=end)
 
 
 def from_counts(labels: NDArray[np.object_], c: GroupCounts, *, attribute: str, cost_fn: float,
                 cost_fp: float, level: float, maturity_share: float, min_group_size: int,
                 start: datetime | None, end: datetime | None) -> AttributeFairness:
-    """The figures and tests from per-group counts (the part every window shares)."""
+    """The figures and tests from per-group counts (the part every window shares); groups
+    without an application are left out."""
+    present = c.n > 0
+    if not present.all():
+        c = GroupCounts(*(getattr(c, f.name)[present] for f in fields(GroupCounts)))
+    labels = np.asarray(labels, dtype=object)[present]
     eligible = c.n >= min_group_size
     # the reference is chosen among eligible groups only: a group of 3 approved out of 3
     # would otherwise make every other group look adversely treated

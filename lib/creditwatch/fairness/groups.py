@@ -69,6 +69,22 @@ class ProtectedAttribute:
         """``AGE_BAND`` for the age, else the field's own name."""
         return "AGE_BAND" if self.field == AGE_FIELD else self.field
 
+    def codes(self, values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Integer group codes of raw values and the sorted group labels they index
+        (``labels[codes]`` == ``groups(values)``)."""
+        if self.field == AGE_FIELD:
+            years = -np.asarray(values, dtype=np.float64) / DAYS_PER_YEAR
+            raw = np.searchsorted(np.asarray(self.bands, dtype=np.float64), years, side="right")
+            raw[~np.isfinite(years)] = -1
+            return recode(raw, np.array(age_band_labels(self.bands), dtype=object))
+        raw, levels = pd.factorize(pd.Series(np.asarray(values, dtype=object)))
+        return self.recode_levels(raw, levels.to_numpy(dtype=object))
+
+    def recode_levels(self, raw: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``codes`` from codes into the field's distinct raw ``levels`` (-1: missing), as
+        a database's dictionary gives them: only the levels are labelled, not every row."""
+        return recode(raw, self.groups(levels))
+
     def groups(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """The group label of each raw value of the field (object array of str)."""
         if self.field == AGE_FIELD:
@@ -76,6 +92,15 @@ class ProtectedAttribute:
         series = pd.Series(np.asarray(values, dtype=object))
         missing = series.isna() | (series == schema.XNA)
         return series.astype(str).where(~missing, MISSING).to_numpy(dtype=object)
+
+
+def recode(raw: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into ``labels`` (-1: missing) made codes into the sorted distinct labels (two
+    levels may share a label: a missing value and ``XNA``)."""
+    names, inverse = np.unique(np.array([*labels, MISSING], dtype=object).astype(str),
+                               return_inverse=True)
+    raw = np.asarray(raw, np.int64)
+    return inverse[np.where(raw < 0, len(labels), raw)].astype(np.int64), names.astype(object)
 
 
 def protected_attributes(fields: Sequence[str], bands: Sequence[float] = DEFAULT_AGE_BANDS

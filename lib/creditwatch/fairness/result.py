@@ -61,6 +61,24 @@ class AttributeFairness:
         rows = rows[rows["air_high"].notna()]
         return None if rows.empty else rows.iloc[int(rows["air_high"].to_numpy().argmin())]
 
+    def stored(self) -> dict[str, Any]:
+        """The ``fairness_reports`` row (without id, created_at and params): the summary
+        columns, and the whole result (``to_dict``)."""
+        worst = self.worst_air
+        return {
+            "window_start": self.start, "window_end": self.end, "attribute": self.attribute,
+            "n_predictions": self.n, "n_labelled": int(self.columns["labelled"].sum()),
+            "labelled_share": self.labelled_share, "mature": self.mature,
+            "reference": self.reference,
+            "worst_group": None if worst is None else str(worst["group"]),
+            **{key: None if worst is None else float(worst[column]) for key, column in
+               (("worst_air", "air"), ("worst_air_low", "air_low"),
+                ("worst_air_high", "air_high"))},
+            "independence_p": self.independence.p_value, "tpr_gap": self.tpr_gap,
+            "tpr_gap_p": self.tpr_test.p_value, "fpr_gap": self.fpr_gap,
+            "fpr_gap_p": self.fpr_test.p_value, "result": self.to_dict(),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
             if isinstance(value, float) and math.isnan(value):

@@ -316,6 +316,39 @@ class PerformanceReport(Base):
     __table_args__ = (UniqueConstraint("window_start", "window_end", "model_version"),)
 
 
+class FairnessReport(Base):
+    """Fairness of one window (of ``received_at``, the fairness clock) for one protected
+    attribute (filled by ``creditwatch fairness run|history``): the figures a dashboard or
+    an alert reads at a glance as columns, the per-group table and every test in ``result``
+    (``AttributeFairness.to_dict``). Computing a window again replaces its row."""
+
+    __tablename__ = "fairness_reports"
+
+    id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    attribute: Mapped[str] = mapped_column(String(64))  # CODE_GENDER, AGE_BAND...
+    n_predictions: Mapped[int] = mapped_column(Integer)
+    n_labelled: Mapped[int] = mapped_column(Integer)
+    labelled_share: Mapped[float | None] = mapped_column(Float)
+    mature: Mapped[bool] = mapped_column(Boolean)
+    reference: Mapped[str | None] = mapped_column(String(64))  # the most favoured group
+    worst_group: Mapped[str | None] = mapped_column(String(64))  # lowest AIR upper bound
+    worst_air: Mapped[float | None] = mapped_column(Float)
+    worst_air_low: Mapped[float | None] = mapped_column(Float)
+    worst_air_high: Mapped[float | None] = mapped_column(Float)
+    independence_p: Mapped[float | None] = mapped_column(Float)  # group x decision
+    tpr_gap: Mapped[float | None] = mapped_column(Float)
+    tpr_gap_p: Mapped[float | None] = mapped_column(Float)
+    fpr_gap: Mapped[float | None] = mapped_column(Float)
+    fpr_gap_p: Mapped[float | None] = mapped_column(Float)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)  # the settings used
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB_OR_JSON)  # AttributeFairness
+
+    __table_args__ = (UniqueConstraint("window_start", "window_end", "attribute"),)
+
+
 class Alert(Base):
     """A fired alert and where it was delivered."""
 
@@ -355,5 +388,6 @@ TRAINING_REFERENCE = _table(TrainingReference)
 TRAINING_REFERENCE_COLUMNS = _table(TrainingReferenceColumn)
 DRIFT_REPORTS = _table(DriftReport)
 PERFORMANCE_REPORTS = _table(PerformanceReport)
+FAIRNESS_REPORTS = _table(FairnessReport)
 ALERTS = _table(Alert)
 AUDIT_LOG = _table(AuditEntry)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from creditwatch.errors import StoreUnavailableError
 from creditwatch.store import migrate
 from creditwatch.store.engine import make_engine
+from creditwatch.store.fairness_reports import FairnessReportsMixin
 from creditwatch.store.monitoring import MonitoringMixin
 from creditwatch.store.performance_reports import PerformanceReportsMixin
 from creditwatch.store.reads import ReadsMixin
@@ -47,7 +48,7 @@ class StoreSchemaError(StoreUnavailableError):
 
 
 class Store(WritesMixin, ReadsMixin, ReasonsMixin, ReferenceMixin, MonitoringMixin,
-            PerformanceReportsMixin, RetentionMixin):
+            PerformanceReportsMixin, RetentionMixin, FairnessReportsMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(
