@@ -70,9 +70,9 @@ def test_second_upgrade_is_a_no_op(empty_store_url: str) -> None:
 
 
 def test_upgrade_to_fairness_reports_keeps_the_rows(empty_store_url: str) -> None:
-    """Upgrading a store at 0004_prediction_reasons to the head keeps its predictions and
-    outcomes and adds an empty, writable fairness_reports table."""
-    assert upgrade(empty_store_url, "0004_prediction_reasons") == "0004_prediction_reasons"
+    """Upgrading a store at 0005_audit_log (the revision before it) to the head keeps its
+    predictions and outcomes and adds an empty, writable fairness_reports table."""
+    assert upgrade(empty_store_url, "0005_audit_log") == "0005_audit_log"
     engine = make_engine(empty_store_url)
     try:
         with engine.connect() as conn:

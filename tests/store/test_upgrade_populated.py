@@ -43,7 +43,7 @@ def _value(column: sa.Column[Any], row: int) -> Any:
     if isinstance(kind, sa.Boolean):
         return row % 2 == 0
     if isinstance(kind, sa.Integer):
-        return row + 1 if name in ("id", "reference_id", "prediction_id") else row % 2
+        return row + 1 if name in ("id", "reference_id", "prediction_id", "seq") else row % 2
     if isinstance(kind, sa.Float | sa.Numeric):
         return row / 10
     if isinstance(kind, sa.String | sa.Text):
