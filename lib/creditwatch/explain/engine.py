@@ -24,8 +24,9 @@ import lightgbm as lgb
 import numpy as np
 from numba import typeof
 
+from creditwatch.explain import kernel
 from creditwatch.explain.forest import Forest, build_forest
-from creditwatch.explain.kernel import BLOCK, fill_tables, shap_one, shap_rows, shapley_weights
+from creditwatch.explain.kernel import BLOCK, fill_tables, shapley_weights
 
 # Leaves whose path has at most this many distinct features get a table of 2^d values
 # (32 KB at most); the others are computed on the fly (see .kernel). A table lookup is
@@ -84,16 +85,20 @@ class TreeShap:
         self._args = _kernel_args(forest, table_start, tables, weights)
         self._buffer_shapes = (forest.max_tree_nodes, self.n_features, weights.shape[0] + 1)
         self._local = threading.local()
-        self._one: Callable[..., None] = shap_one  # the dispatchers until warmed up
-        self._rows: Callable[..., None] = shap_rows
+        self._one: Callable[..., None] = kernel.shap_one  # the dispatchers until warmed up
+        self._few: Callable[..., None] = kernel.shap_few
+        self._rows: Callable[..., None] = kernel.shap_rows
         self.contributions(np.zeros((2, self.n_features)))  # compile, or load numba's cache
         self.contributions(np.zeros((1, self.n_features)))
+        self._run(np.zeros((2, self.n_features)), np.zeros((2, self.n_features + 1)),
+                  kernel.shap_rows)
         x, out = np.zeros((1, self.n_features)), np.zeros((1, self.n_features + 1))
         signature = tuple(typeof(a) for a in (x, out, *self._args, *self._buffers()))
         # the compiled entry points: no type dispatch per call (the engine's arguments always
         # have these types: float64 C-contiguous matrices, its own arrays)
-        self._one = shap_one.overloads[signature].entry_point
-        self._rows = shap_rows.overloads[signature].entry_point
+        self._one = kernel.shap_one.overloads[signature].entry_point
+        self._few = kernel.shap_few.overloads[signature].entry_point
+        self._rows = kernel.shap_rows.overloads[signature].entry_point
         self.build_seconds = time.perf_counter() - started
 
     def _buffers(self) -> tuple[np.ndarray, ...]:
@@ -106,8 +111,7 @@ class TreeShap:
             self._local.buffers = buffers
         return buffers
 
-    def _run(self, x: np.ndarray, out: np.ndarray) -> None:
-        kernel = self._one if len(x) == 1 else self._rows
+    def _run(self, x: np.ndarray, out: np.ndarray, kernel: Callable[..., None]) -> None:
         kernel(x, out, *self._args, *self._buffers())
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
@@ -117,12 +121,15 @@ class TreeShap:
             raise ValueError(f"expected a (rows, {self.n_features}) matrix, got {x.shape}")
         n = x.shape[0]
         out = np.empty((n, self.n_features + 1))
-        if n < PARALLEL_ROWS or self.threads == 1:
-            self._run(x, out)
+        if n == 1:
+            self._run(x, out, self._one)
+        elif n < PARALLEL_ROWS or self.threads == 1:
+            self._run(x, out, self._few)
         else:  # contiguous row ranges: each slice of x and out stays C-contiguous
             bounds = np.linspace(0, n, self.threads + 1).astype(int)
             with ThreadPoolExecutor(self.threads) as pool:
-                list(pool.map(lambda a, b: self._run(x[a:b], out[a:b]), bounds[:-1], bounds[1:]))
+                list(pool.map(lambda a, b: self._run(x[a:b], out[a:b], self._rows), bounds[:-1],
+                              bounds[1:]))
         return out
 
 

@@ -122,9 +122,10 @@ def _shap_pass(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarr
 
     One algorithm for one row and for many: rows go through the trees in blocks of up to
     ``block`` (one row is a block of one), each node and each leaf's table visited once per
-    block. It is inlined into :func:`shap_one` (block 1) and :func:`shap_rows` (block
-    :data:`BLOCK`), so the compiler sees a constant block: for one row the loops over the block
-    are single iterations it removes, as fast as a kernel written for one row.
+    block. It is inlined into :func:`shap_one` (block 1), :func:`shap_few` and
+    :func:`shap_rows` (block :data:`BLOCK`), so the compiler sees a constant block: for one
+    row the loops over the block are single iterations it removes, as fast as a kernel
+    written for one row.
 
     The caller's flat buffers (no allocation per call), each line ``nb`` (the rows of the
     current block) long, so that one row's lines are contiguous too: ``failed_at`` (max tree
@@ -206,9 +207,14 @@ def _shap_pass(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarr
 
 
 BLOCK = 32  # rows through the trees together (one table visit per leaf per block)
+# The API calls the kernel on its event loop thread for well under a millisecond: releasing
+# the GIL there would hand it to the store's writer thread, and getting it back can take a
+# whole switch interval (5 ms; measured: /predict with reasons at concurrency 1 went from
+# 15 ms to 3 ms under load when the one-row kernel kept the GIL). Only the large batches,
+# split over threads, release it.
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)
 def shap_one(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
              kind: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
              nan_left: np.ndarray, zero_left: np.ndarray, bit: np.ndarray,
@@ -219,11 +225,30 @@ def shap_one(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray
              table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
              failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
              scratch: np.ndarray) -> None:
-    """:func:`_shap_pass` a row at a time (the one-row API case)."""
+    """:func:`_shap_pass` a row at a time (the one-row API case), holding the GIL."""
     _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
                cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
                path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,
                values, phi, scratch, 1)
+
+
+@njit(cache=True)
+def shap_few(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
+             kind: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+             nan_left: np.ndarray, zero_left: np.ndarray, bit: np.ndarray,
+             cat_start: np.ndarray, cat_len: np.ndarray, cat_words: np.ndarray,
+             leaf_of: np.ndarray, left: np.ndarray, right: np.ndarray,
+             leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.ndarray,
+             path_feature: np.ndarray, path_z: np.ndarray, path_ratio: np.ndarray,
+             table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
+             failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
+             scratch: np.ndarray) -> None:
+    """:func:`_shap_pass` in blocks of :data:`BLOCK` rows, holding the GIL (a coalesced
+    pass's refused rows)."""
+    _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
+               cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
+               path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,
+               values, phi, scratch, BLOCK)
 
 
 @njit(cache=True, nogil=True)
@@ -237,7 +262,8 @@ def shap_rows(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarra
               table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
               failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
               scratch: np.ndarray) -> None:
-    """:func:`_shap_pass` in blocks of :data:`BLOCK` rows (batches, coalesced passes)."""
+    """:func:`_shap_pass` in blocks of :data:`BLOCK` rows, without the GIL (a large batch,
+    split over threads)."""
     _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
                cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
                path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from creditwatch import schema
 from creditwatch.explain.codes import REASON_CODES, ReasonCode, resolve
@@ -64,6 +65,9 @@ class ReasonGrouper:
                 self.sources[field_index[field], f] = 1
             for slot in {int(self.value_slot[f]), int(self.missing_slot[f])}:
                 slot_fields[slot].extend(s for s in sources[name] if s not in slot_fields[slot])
+        # the same, as lists: feature f's fields are source_field[source_start[f]:source_start[f + 1]]
+        self.source_start = np.concatenate([[0], np.cumsum(self.sources.sum(axis=0))]).astype(np.int64)
+        self.source_field = np.nonzero(self.sources.T)[1].astype(np.int64)
         self.fields = [tuple(sorted(fs, key=field_index.__getitem__)) for fs in slot_fields]
         self._field_index = field_index
         self._labels = {field_index[name]: levels for name, levels in category_maps.items()}
@@ -73,13 +77,11 @@ class ReasonGrouper:
     def group(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray) -> np.ndarray:
         """(rows x slots) summed contributions; a feature goes to its missing reason when it
         is NaN and a raw field it comes from is absent (NaN in ``raw``, schema order)."""
-        n, width = len(x), len(self.rows)
-        phi = contributions[:, : self.n_features]
-        absent = np.isnan(raw).view(np.uint8) @ self.sources > 0
-        missing = np.isnan(x[:, : self.n_features]) & absent
-        slots = np.where(missing, self.missing_slot, self.value_slot)
-        slots += (np.arange(n) * width)[:, None]
-        return np.bincount(slots.ravel(), weights=phi.ravel(), minlength=n * width).reshape(n, width)
+        sums = np.empty((len(x), len(self.rows)))
+        _group(np.ascontiguousarray(contributions, dtype=float),
+               np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(raw, dtype=float),
+               self.value_slot, self.missing_slot, self.source_start, self.source_field, sums)
+        return sums
 
     def reasons(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray,
                 k: int = DEFAULT_REASONS) -> list[list[Reason]]:
@@ -113,3 +115,22 @@ def raw_values(raw: Encoded | np.ndarray) -> np.ndarray:
     """The encoded raw matrix (schema order) of an ``Encoded`` or a matrix."""
     values = raw.values if isinstance(raw, Encoded) else raw
     return np.asarray(values, dtype=float).reshape(-1, len(schema.FIELD_NAMES))
+
+
+@njit(cache=True)
+def _group(phi: np.ndarray, x: np.ndarray, raw: np.ndarray, value_slot: np.ndarray,
+           missing_slot: np.ndarray, source_start: np.ndarray, source_field: np.ndarray,
+           out: np.ndarray) -> None:
+    """:meth:`ReasonGrouper.group` compiled: features summed into their slots in feature order."""
+    out[:, :] = 0.0
+    for r in range(x.shape[0]):
+        for f in range(len(value_slot)):
+            slot = value_slot[f]
+            v = x[r, f]
+            if v != v:
+                for k in range(source_start[f], source_start[f + 1]):
+                    field = raw[r, source_field[k]]
+                    if field != field:
+                        slot = missing_slot[f]
+                        break
+            out[r, slot] += phi[r, f]
