@@ -70,6 +70,7 @@ class ReasonGrouper:
         self.source_field = np.nonzero(self.sources.T)[1].astype(np.int64)
         self.fields = [tuple(sorted(fs, key=field_index.__getitem__)) for fs in slot_fields]
         self._field_index = field_index
+        self._slot_fields = [[(name, field_index[name]) for name in fs] for fs in self.fields]
         self._labels = {field_index[name]: levels for name, levels in category_maps.items()}
         self._ints = {field_index[f.name] for f in schema.FIELDS if f.dtype == "int"}
         self.n_features = len(feature_names)
@@ -87,22 +88,19 @@ class ReasonGrouper:
                 k: int = DEFAULT_REASONS) -> list[list[Reason]]:
         """At most k reasons per row: positive sums, largest first, ties by code."""
         sums = self.group(contributions, x, raw)
-        top = np.argsort(-sums, axis=1, kind="stable")[:, :k]
-        out: list[list[Reason]] = []
-        for r, slots in enumerate(top.tolist()):
-            row_sums = sums[r]
-            out.append([self._reason(slot, float(row_sums[slot]), raw[r]) for slot in slots
-                        if row_sums[slot] > 0.0])
-        return out
+        top = np.argsort(-sums, axis=1, kind="stable")[:, :k].tolist()
+        # Python floats from here on: indexing numpy arrays element by element costs more
+        return [[self._reason(slot, row_sums[slot], row_raw) for slot in slots
+                 if row_sums[slot] > 0.0]
+                for slots, row_sums, row_raw in zip(top, sums.tolist(), raw.tolist(), strict=True)]
 
-    def _reason(self, slot: int, contribution: float, raw: np.ndarray) -> Reason:
-        row, fields = self.rows[slot], self.fields[slot]
-        return Reason(row.code, row.text, fields,
-                      {name: self._value(self._field_index[name], raw) for name in fields},
+    def _reason(self, slot: int, contribution: float, raw: list[float]) -> Reason:
+        row = self.rows[slot]
+        return Reason(row.code, row.text, self.fields[slot],
+                      {name: self._value(j, raw[j]) for name, j in self._slot_fields[slot]},
                       contribution)
 
-    def _value(self, j: int, raw: np.ndarray) -> Value:
-        v = float(raw[j])
+    def _value(self, j: int, v: float) -> Value:
         if math.isnan(v):
             return None
         levels = self._labels.get(j)
