@@ -7,7 +7,8 @@ store each): one with reasons (the default, 4 per refused application), one with
 CREDITWATCH_REASONS_MAX=0. The traffic is synthetic applications mixed so that its refusal
 rate is the bundle's holdout refusal rate. Each run measures, interleaved: /predict at
 concurrency 16 on both servers; /predict at concurrency 1 with refused applications only on
-both. Reported: medians over the runs of req/s and p50, the with/without throughput ratio.
+both. Reported: medians over the runs of req/s and p50, the with/without throughput ratio,
+and the servers' CPU per answered request (event loop and writer threads, from /proc).
 Then the servers are stopped (SIGTERM: the spool is flushed) and the reasons' store must hold
 one prediction per answer and one reason row per answered reason. Last, the store's own
 write rate: batches of 1,000 predictions written with and without their reasons.
@@ -22,10 +23,11 @@ import statistics
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
-from bench_api import _bundle, _drain, _free_port, _start
+from bench_api import _bundle, _cpu_seconds, _drain, _free_port, _start
 
 from creditwatch.config import Settings
 from creditwatch.model.bundle import load_bundle
@@ -108,6 +110,15 @@ def main() -> None:
     procs = {"on": _start(roots["on"], None, ports["on"]),
              "off": _start(roots["off"], None, ports["off"], reasons_max="0")}
     table: dict[str, list[LoadResult]] = {k: [] for k in ("on16", "off16", "on1", "off1")}
+    cpu: dict[str, list[float]] = {k: [] for k in table}  # server CPU µs per answered request
+
+    def measured(name: str, key: str, body: list[bytes], **load: Any) -> None:
+        _drain(ports[name])
+        before = sum(_cpu_seconds(procs[name].pid))
+        table[key].append(run_load(ports[name], body, **load))
+        _drain(ports[name])  # the writer's work for these requests counts too
+        cpu[key].append((sum(_cpu_seconds(procs[name].pid)) - before) * 1e6
+                        / max(table[key][-1].ok, 1))
     answered = 0
     try:
         for name in ("on", "off"):  # warm-up
@@ -115,12 +126,8 @@ def main() -> None:
                 name == "on")
         for run in range(args.runs):
             for name in ("off", "on"):
-                _drain(ports[name])
-                table[f"{name}16"].append(run_load(ports[name], mixed, concurrency=16,
-                                                   duration=args.duration))
-                _drain(ports[name])
-                table[f"{name}1"].append(run_load(ports[name], refused, concurrency=1,
-                                                  per_worker=1000))
+                measured(name, f"{name}16", mixed, concurrency=16, duration=args.duration)
+                measured(name, f"{name}1", refused, concurrency=1, per_worker=1000)
             answered += table["on16"][-1].ok + table["on1"][-1].ok
             print(f"run {run + 1}/{args.runs}: on {table['on16'][-1].rps:,.0f} req/s, "
                   f"off {table['off16'][-1].rps:,.0f} req/s", flush=True)
@@ -142,6 +149,8 @@ def main() -> None:
                                                           strict=True))
     ratio = statistics.median(ratios)
     p50 = _med(table["on1"], "p50")
+    cpu_med = {k: statistics.median(v) for k, v in cpu.items()}
+    cpu_ratio = cpu_med["off16"] / cpu_med["on16"]
     verdict = {True: "met", False: "NOT met"}
     lines = [
         f"One uvicorn worker per server, persistence on (embedded SQLite); model "
@@ -159,6 +168,13 @@ def main() -> None:
         f"- Throughput with reasons at concurrency 16: {ratio:.0%} of the same server's without "
         f"(goal ≥ {GOALS['ratio']:.0%}): {verdict[ratio >= GOALS['ratio']]} (runs: "
         f"{', '.join(f'{r:.0%}' for r in ratios)}).",
+        f"- Server CPU per answered request (event loop + writer, from /proc, until the "
+        f"write queue is empty; much less sensitive than req/s to the rest of the machine): "
+        f"mixed traffic {cpu_med['on16']:,.0f} µs with reasons, {cpu_med['off16']:,.0f} µs "
+        f"without, i.e. a CPU-bound throughput with reasons of {cpu_ratio:.0%} of without "
+        f"(goal ≥ {GOALS['ratio']:.0%}): {verdict[cpu_ratio >= GOALS['ratio']]}; refused "
+        f"applications one at a time {cpu_med['on1']:,.0f} µs with reasons, "
+        f"{cpu_med['off1']:,.0f} µs without.",
         f"- /predict p50 at concurrency 1 for a refused application with reasons: {p50:.2f} ms "
         f"(goal ≤ {GOALS['p50_c1_ms']:g} ms): {verdict[p50 <= GOALS['p50_c1_ms']]}.",
         f"- Stored: {answered:,} answered, {stored:,} predictions stored after shutdown "
@@ -171,7 +187,10 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    write_section("bench_reasons", ".venv/bin/python benchmarks/bench_reasons.py", text)
+    options = [f"--{k} {v}" for k, v in (("runs", args.runs), ("duration", args.duration),
+                                          ("bundle", args.bundle)) if v is not None]
+    write_section("bench_reasons", " ".join([".venv/bin/python benchmarks/bench_reasons.py",
+                                             *options]), text)
     shutil.rmtree(tmp, ignore_errors=True)
     if stored != answered:
         raise SystemExit(1)

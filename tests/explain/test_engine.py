@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
@@ -152,3 +154,32 @@ def test_split_kinds(params: dict[str, object]) -> None:
     probe[50:60, 0] = -3.0  # a negative category goes right
     probe[60:70, 0] = -0.5  # truncates to category 0, as LightGBM's int cast does
     assert_exact(TreeShap(booster), booster, probe)
+
+
+def test_one_kernel_for_every_pass_size(engine: TreeShap, bundle: ModelBundle) -> None:
+    """One row at a time, passes of 33 rows (a full block and a partial one) and one pass of
+    70 give bit-identical contributions, equal to pred_contrib."""
+    x = hostile_rows(bundle, 70, 14)
+    whole = engine.contributions(x)
+    singles = np.vstack([engine.contributions(x[i : i + 1]) for i in range(len(x))])
+    pieces = np.vstack([engine.contributions(x[i : i + 33]) for i in range(0, len(x), 33)])
+    np.testing.assert_array_equal(singles, whole)
+    np.testing.assert_array_equal(pieces, whole)
+    np.testing.assert_allclose(whole, lightgbm_contributions(bundle.booster, x), rtol=0, atol=TOL)
+
+
+def test_concurrent_callers_keep_their_own_buffers(engine: TreeShap, bundle: ModelBundle) -> None:
+    """Threads calling one engine at the same time (each with its own work buffers) get the
+    numbers a lone caller gets: one row, small passes, and large batches (which run without
+    the GIL, so they overlap each other and the other calls)."""
+    x = hostile_rows(bundle, PARALLEL_ROWS + 10, 15)
+    expected = engine.contributions(x)
+    spans = [(i, i + size) for size in (1, 5) for i in range(0, 40, size)]
+    spans += [(0, len(x)), (5, len(x))] * 3
+
+    def run(span: tuple[int, int]) -> bool:
+        a, b = span
+        return bool(np.array_equal(engine.contributions(x[a:b]), expected[a:b]))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(run, spans))

@@ -2,10 +2,12 @@
 
 :class:`TreeShap` gives the numbers of ``Booster.predict(x, pred_contrib=True)`` (one column
 per model feature, then the base value; each row sums to the raw margin) from the flattened
-forest (:mod:`.forest`) through the compiled kernels (:mod:`.kernel`): one row alone, or rows
-in blocks, and a large batch split over threads (the kernels release the GIL). The kernels
-are compiled once per installation (numba's cache beside the module) and warmed up when the
-engine is built, so the first scored application does not pay for them.
+forest (:mod:`.forest`) through the one compiled kernel (:mod:`.kernel`; a row alone is a
+block of one), a large batch split over threads (the kernel releases the GIL). The kernel is
+compiled once per installation (numba's cache beside the module) and warmed up when the
+engine is built, so the first scored application does not pay for it. A call costs no numba
+dispatch and no allocation beyond its answer: the engine calls the compiled entry point of
+the one signature it uses, with work buffers kept per thread.
 :func:`lightgbm_contributions` is the reference path, LightGBM's own TreeSHAP, which the tests
 and the benchmark compare against.
 """
@@ -13,21 +15,24 @@ and the benchmark compare against.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import lightgbm as lgb
 import numpy as np
+from numba import typeof
 
+from creditwatch.explain import kernel
 from creditwatch.explain.forest import Forest, build_forest
-from creditwatch.explain.kernel import fill_tables, shap_block, shap_rows, shapley_weights
+from creditwatch.explain.kernel import BLOCK, fill_tables, shapley_weights
 
 # Leaves whose path has at most this many distinct features get a table of 2^d values
 # (32 KB at most); the others are computed on the fly (see .kernel). A table lookup is
 # cheaper than the sums even for d = 12 (measured), a larger table mostly misses the cache.
 DEFAULT_TABLE_FEATURES = 12
 DEFAULT_TABLE_BUDGET = 1 << 23  # values (64 MB): tables go to the leaves with fewest features
-BLOCK = 32  # rows through the trees together (one table visit per leaf per block)
 PARALLEL_ROWS = 256  # from here on a batch is split over threads
 
 
@@ -78,26 +83,53 @@ class TreeShap:
         self.tabled_leaves = int((table_start >= 0).sum())
         self.table_bytes = int(size) * 8
         self._args = _kernel_args(forest, table_start, tables, weights)
-        for rows in (1, 2):  # compile (or load from numba's cache) both kernels, warm them up
-            self.contributions(np.zeros((rows, self.n_features)))
+        self._buffer_shapes = (forest.max_tree_nodes, self.n_features, weights.shape[0] + 1)
+        self._local = threading.local()
+        self._one: Callable[..., None] = kernel.shap_one  # the dispatchers until warmed up
+        self._few: Callable[..., None] = kernel.shap_few
+        self._rows: Callable[..., None] = kernel.shap_rows
+        self.contributions(np.zeros((2, self.n_features)))  # compile, or load numba's cache
+        self.contributions(np.zeros((1, self.n_features)))
+        self._run(np.zeros((2, self.n_features)), np.zeros((2, self.n_features + 1)),
+                  kernel.shap_rows)
+        x, out = np.zeros((1, self.n_features)), np.zeros((1, self.n_features + 1))
+        signature = tuple(typeof(a) for a in (x, out, *self._args, *self._buffers()))
+        # the compiled entry points: no type dispatch per call (the engine's arguments always
+        # have these types: float64 C-contiguous matrices, its own arrays)
+        self._one = kernel.shap_one.overloads[signature].entry_point
+        self._few = kernel.shap_few.overloads[signature].entry_point
+        self._rows = kernel.shap_rows.overloads[signature].entry_point
         self.build_seconds = time.perf_counter() - started
+
+    def _buffers(self) -> tuple[np.ndarray, ...]:
+        """This thread's work buffers for the kernel (made on its first call)."""
+        buffers: tuple[np.ndarray, ...] | None = getattr(self._local, "buffers", None)
+        if buffers is None:
+            nodes, features, scratch = self._buffer_shapes
+            buffers = (np.zeros(nodes * BLOCK, np.int64), np.zeros(features * BLOCK),
+                       np.zeros((features + 1) * BLOCK), np.zeros(scratch))
+            self._local.buffers = buffers
+        return buffers
+
+    def _run(self, x: np.ndarray, out: np.ndarray, kernel: Callable[..., None]) -> None:
+        kernel(x, out, *self._args, *self._buffers())
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """n x (features + 1): each feature's contribution to the raw margin, base value last."""
         x = np.ascontiguousarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"expected a (rows, {self.n_features}) matrix, got {x.shape}")
-        out = np.zeros((x.shape[0], self.n_features + 1))
         n = x.shape[0]
+        out = np.empty((n, self.n_features + 1))
         if n == 1:
-            shap_rows(x, out, *self._args)
+            self._run(x, out, self._one)
         elif n < PARALLEL_ROWS or self.threads == 1:
-            shap_block(x, out, *self._args, BLOCK)
-        else:
+            self._run(x, out, self._few)
+        else:  # contiguous row ranges: each slice of x and out stays C-contiguous
             bounds = np.linspace(0, n, self.threads + 1).astype(int)
             with ThreadPoolExecutor(self.threads) as pool:
-                list(pool.map(lambda a, b: shap_block(x[a:b], out[a:b], *self._args, BLOCK),
-                              bounds[:-1], bounds[1:]))
+                list(pool.map(lambda a, b: self._run(x[a:b], out[a:b], self._rows), bounds[:-1],
+                              bounds[1:]))
         return out
 
 
@@ -108,5 +140,4 @@ def _kernel_args(forest: Forest, table_start: np.ndarray, tables: np.ndarray,
         ratio = (1.0 - f.path_z) / f.path_z
     return (f.base_value, f.tree_start, f.kind, f.feature, f.threshold, f.nan_left, f.zero_left,
             f.bit, f.cat_start, f.cat_len, f.cat_words, f.leaf_of, f.left, f.right, f.leaf_value,
-            f.path_start, f.path_len, f.path_feature, f.path_z, ratio, table_start, tables, weights,
-            f.max_tree_nodes)
+            f.path_start, f.path_len, f.path_feature, f.path_z, ratio, table_start, tables, weights)

@@ -76,11 +76,12 @@ def fill_tables(leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.nda
 
 
 @njit(cache=True, inline="always")
-def _leaf_on_the_fly(phi: np.ndarray, inside: int, c: float, d: int, p0: int,
+def _leaf_on_the_fly(phi: np.ndarray, nb: int, r: int, inside: int, c: float, d: int, p0: int,
                      path_feature: np.ndarray, path_z: np.ndarray, w: np.ndarray,
                      e: np.ndarray) -> None:
-    """One leaf without a table: e(z_S) in O(d^2), then each e(z_S - {i}) by dividing out
-    (1 + z_i t) (forward deflation, stable for z <= 1), O(d) per feature."""
+    """One leaf without a table, for row ``r`` of a block of ``nb`` (``phi[feature * nb + r]``):
+    e(z_S) in O(d^2), then each e(z_S - {i}) by dividing out (1 + z_i t) (forward deflation,
+    stable for z <= 1), O(d) per feature."""
     e[0] = 1.0
     size = 0
     for p in range(d):
@@ -101,13 +102,13 @@ def _leaf_on_the_fly(phi: np.ndarray, inside: int, c: float, d: int, p0: int,
             for m in range(1, size):
                 below = e[m] - z * below
                 g += below * w[d, size - 1 - m]
-            phi[path_feature[p0 + p]] += c * (1.0 - z) * g
+            phi[uint64(path_feature[p0 + p] * nb + r)] += c * (1.0 - z) * g
         else:
-            phi[path_feature[p0 + p]] -= c * g_all
+            phi[uint64(path_feature[p0 + p] * nb + r)] -= c * g_all
 
 
-@njit(cache=True, nogil=True)
-def shap_block(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
+@njit(cache=True, inline="always")
+def _shap_pass(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
                kind: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
                nan_left: np.ndarray, zero_left: np.ndarray, bit: np.ndarray,
                cat_start: np.ndarray, cat_len: np.ndarray, cat_words: np.ndarray,
@@ -115,68 +116,73 @@ def shap_block(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarr
                leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.ndarray,
                path_feature: np.ndarray, path_z: np.ndarray, path_ratio: np.ndarray,
                table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
-               max_nodes: int, block: int) -> None:
-    """``out`` (n x (features + 1), zeros) receives each row's contributions, base value last.
+               failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
+               scratch: np.ndarray, block: int) -> None:
+    """``out`` (n x (features + 1)) receives each row's contributions, base value last.
 
-    Rows go through the trees ``block`` at a time, each node and each leaf's table visited
-    once per block (indices cast to unsigned: numba checks signed ones for wraparound)."""
+    One algorithm for one row and for many: rows go through the trees in blocks of up to
+    ``block`` (one row is a block of one), each node and each leaf's table visited once per
+    block. It is inlined into :func:`shap_one` (block 1), :func:`shap_few` and
+    :func:`shap_rows` (block :data:`BLOCK`), so the compiler sees a constant block: for one
+    row the loops over the block are single iterations it removes, as fast as a kernel
+    written for one row.
+
+    The caller's flat buffers (no allocation per call), each line ``nb`` (the rows of the
+    current block) long, so that one row's lines are contiguous too: ``failed_at`` (max tree
+    nodes lines, int64: per node of the current tree, per row, the mask of the path features
+    the row failed), ``values`` (features lines: the block's values), ``phi`` (features + 1
+    lines), and ``scratch`` (max path features + 2). Indices are cast to unsigned: numba
+    checks signed ones for wraparound."""
     n_rows, n_features = x.shape
-    failed_at = np.zeros((max_nodes, block), np.int64)  # per node of the current tree, per row
-    values = np.empty((n_features, block))  # the block's values, one feature per line
-    phi = np.zeros((n_features + 1, block))
-    scratch = np.zeros(w.shape[0] + 1)
-    column = np.zeros(n_features + 1)
     for r0 in range(0, n_rows, block):
-        nb = min(block, n_rows - r0)
+        nb = block if n_rows - r0 >= block else n_rows - r0
         for f in range(n_features):
             for r in range(nb):
                 v = x[r0 + r, f]
-                values[f, r] = 0.0 if -ZERO_THRESHOLD <= v <= ZERO_THRESHOLD else v
-        phi[:, :] = 0.0
+                values[f * nb + r] = 0.0 if -ZERO_THRESHOLD <= v <= ZERO_THRESHOLD else v
+        phi[: (n_features + 1) * nb] = 0.0
         for t in range(len(tree_start) - 1):
             s0, s1 = tree_start[t], tree_start[t + 1]
-            failed_at[0, :nb] = 0
+            failed_at[:nb] = 0
             for node in range(s0, s1):
-                here = failed_at[uint64(node - s0)]
+                at = uint64((node - s0) * nb)
                 if kind[uint64(node)] == 0:
-                    leaf = leaf_of[uint64(node)]
-                    d = path_len[uint64(leaf)]
+                    leaf = uint64(leaf_of[uint64(node)])
+                    d = path_len[leaf]
                     if d == 0:
                         continue
-                    p0, t0 = path_start[uint64(leaf)], table_start[uint64(leaf)]
-                    full = (1 << d) - 1
+                    p0, t0 = path_start[leaf], table_start[leaf]
+                    full = (np.int64(1) << d) - 1
                     if t0 < 0:
                         for r in range(nb):
+                            failed = failed_at[at + uint64(r)]
                             c = leaf_value[leaf]
                             for p in range(d):
-                                c *= path_z[p0 + p] if (here[r] >> p) & 1 else 1.0
-                            column[:] = 0.0
-                            _leaf_on_the_fly(column, full & ~here[r], c, d, p0, path_feature,
+                                c *= path_z[p0 + p] if (failed >> p) & 1 else 1.0
+                            _leaf_on_the_fly(phi, nb, r, full & ~failed, c, d, p0, path_feature,
                                              path_z, w, scratch)
-                            for p in range(d):
-                                phi[path_feature[p0 + p], r] += column[path_feature[p0 + p]]
                         continue
                     # selects, not branches: whether a row follows a path is a coin flip to
                     # the branch predictor
                     for p in range(d):
                         i = uint64(p0 + p)
                         ratio, flag = path_ratio[i], np.int64(1) << p
-                        target = phi[uint64(path_feature[i])]
+                        target = uint64(path_feature[i] * nb)
                         for r in range(nb):
-                            inside = full & ~here[uint64(r)]
+                            inside = full & ~failed_at[at + uint64(r)]
                             follows = inside & flag
                             coef = ratio if follows else -1.0
-                            target[uint64(r)] += coef * tables[uint64(t0 + (inside ^ follows))]
+                            phi[target + uint64(r)] += coef * tables[uint64(t0 + (inside ^ follows))]
                     continue
-                row = values[uint64(feature[uint64(node)])]
+                f = uint64(feature[uint64(node)] * nb)
                 flag = np.int64(1) << bit[uint64(node)]
-                on_left = failed_at[uint64(left[uint64(node)] - s0)]
-                on_right = failed_at[uint64(right[uint64(node)] - s0)]
+                on_left = uint64((left[uint64(node)] - s0) * nb)
+                on_right = uint64((right[uint64(node)] - s0) * nb)
                 numerical = kind[uint64(node)] == 1
                 thr, nan_side, zero_side = threshold[node], nan_left[node], zero_left[node]
                 words, n_words = cat_start[node], cat_len[node]
                 for r in range(nb):
-                    v = row[uint64(r)]
+                    v = values[f + uint64(r)]
                     if numerical:
                         if v != v:
                             go_left = nan_side
@@ -191,13 +197,58 @@ def shap_block(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarr
                             if (code >> 5) < n_words:
                                 word = cat_words[uint64(words + (code >> 5))]
                                 go_left = (word >> (code & 31)) & 1 == 1
-                    failed = here[uint64(r)]
-                    on_left[uint64(r)] = failed if go_left else failed | flag
-                    on_right[uint64(r)] = failed | flag if go_left else failed
+                    failed = failed_at[at + uint64(r)]
+                    failed_at[on_left + uint64(r)] = failed if go_left else failed | flag
+                    failed_at[on_right + uint64(r)] = failed | flag if go_left else failed
         for r in range(nb):
             for f in range(n_features):
-                out[r0 + r, f] += phi[f, r]
-            out[r0 + r, n_features] += base
+                out[r0 + r, f] = phi[f * nb + r]
+            out[r0 + r, n_features] = phi[n_features * nb + r] + base
+
+
+BLOCK = 32  # rows through the trees together (one table visit per leaf per block)
+# The API calls the kernel on its event loop thread for well under a millisecond: releasing
+# the GIL there would hand it to the store's writer thread, and getting it back can take a
+# whole switch interval (5 ms; measured: /predict with reasons at concurrency 1 went from
+# 15 ms to 3 ms under load when the one-row kernel kept the GIL). Only the large batches,
+# split over threads, release it.
+
+
+@njit(cache=True)
+def shap_one(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
+             kind: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+             nan_left: np.ndarray, zero_left: np.ndarray, bit: np.ndarray,
+             cat_start: np.ndarray, cat_len: np.ndarray, cat_words: np.ndarray,
+             leaf_of: np.ndarray, left: np.ndarray, right: np.ndarray,
+             leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.ndarray,
+             path_feature: np.ndarray, path_z: np.ndarray, path_ratio: np.ndarray,
+             table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
+             failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
+             scratch: np.ndarray) -> None:
+    """:func:`_shap_pass` a row at a time (the one-row API case), holding the GIL."""
+    _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
+               cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
+               path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,
+               values, phi, scratch, 1)
+
+
+@njit(cache=True)
+def shap_few(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarray,
+             kind: np.ndarray, feature: np.ndarray, threshold: np.ndarray,
+             nan_left: np.ndarray, zero_left: np.ndarray, bit: np.ndarray,
+             cat_start: np.ndarray, cat_len: np.ndarray, cat_words: np.ndarray,
+             leaf_of: np.ndarray, left: np.ndarray, right: np.ndarray,
+             leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.ndarray,
+             path_feature: np.ndarray, path_z: np.ndarray, path_ratio: np.ndarray,
+             table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
+             failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
+             scratch: np.ndarray) -> None:
+    """:func:`_shap_pass` in blocks of :data:`BLOCK` rows, holding the GIL (a coalesced
+    pass's refused rows)."""
+    _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
+               cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
+               path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,
+               values, phi, scratch, BLOCK)
 
 
 @njit(cache=True, nogil=True)
@@ -209,56 +260,11 @@ def shap_rows(x: np.ndarray, out: np.ndarray, base: float, tree_start: np.ndarra
               leaf_value: np.ndarray, path_start: np.ndarray, path_len: np.ndarray,
               path_feature: np.ndarray, path_z: np.ndarray, path_ratio: np.ndarray,
               table_start: np.ndarray, tables: np.ndarray, w: np.ndarray,
-              max_nodes: int) -> None:
-    """:func:`shap_block`'s work one row at a time, without the block's loop overheads."""
-    n_rows, n_features = x.shape
-    failed_at = np.zeros(max_nodes, np.int64)  # per node of the current tree
-    scratch = np.zeros(w.shape[0] + 1)
-    for r in range(n_rows):
-        phi = out[r]
-        for t in range(len(tree_start) - 1):
-            s0, s1 = tree_start[t], tree_start[t + 1]
-            failed_at[0] = 0
-            for node in range(s0, s1):
-                failed = failed_at[uint64(node - s0)]
-                if kind[uint64(node)] == 0:
-                    leaf = uint64(leaf_of[uint64(node)])
-                    d = path_len[leaf]
-                    if d == 0:
-                        continue
-                    p0, t0 = path_start[leaf], table_start[leaf]
-                    inside = ((1 << d) - 1) & ~failed
-                    if t0 < 0:
-                        c = leaf_value[leaf]
-                        for p in range(d):
-                            c *= path_z[p0 + p] if (failed >> p) & 1 else 1.0
-                        _leaf_on_the_fly(phi, inside, c, d, p0, path_feature, path_z, w, scratch)
-                        continue
-                    for p in range(d):  # selects, not branches (see shap_block)
-                        i = uint64(p0 + p)
-                        follows = inside & (np.int64(1) << p)
-                        coef = path_ratio[i] if follows else -1.0
-                        phi[uint64(path_feature[i])] += coef * tables[uint64(t0 + (inside ^ follows))]
-                    continue
-                v = x[r, uint64(feature[uint64(node)])]
-                if kind[uint64(node)] == 1:
-                    if v != v:
-                        go_left = nan_left[node]
-                    else:
-                        if -ZERO_THRESHOLD <= v <= ZERO_THRESHOLD:
-                            v = 0.0
-                        if zero_left[node] >= 0 and v == 0.0:
-                            go_left = zero_left[node] == 1
-                        else:
-                            go_left = v <= threshold[node]
-                else:  # categorical: NaN, negative and unlisted codes go right
-                    go_left = False
-                    if -1.0 < v < _INT_LIMIT:  # NaN compares False; int() truncates like C++
-                        code = int(v)
-                        if (code >> 5) < cat_len[node]:
-                            word = cat_words[uint64(cat_start[node] + (code >> 5))]
-                            go_left = (word >> (code & 31)) & 1 == 1
-                flag = np.int64(1) << bit[uint64(node)]
-                failed_at[uint64(left[uint64(node)] - s0)] = failed if go_left else failed | flag
-                failed_at[uint64(right[uint64(node)] - s0)] = failed | flag if go_left else failed
-        phi[n_features] += base
+              failed_at: np.ndarray, values: np.ndarray, phi: np.ndarray,
+              scratch: np.ndarray) -> None:
+    """:func:`_shap_pass` in blocks of :data:`BLOCK` rows, without the GIL (a large batch,
+    split over threads)."""
+    _shap_pass(x, out, base, tree_start, kind, feature, threshold, nan_left, zero_left, bit,
+               cat_start, cat_len, cat_words, leaf_of, left, right, leaf_value, path_start,
+               path_len, path_feature, path_z, path_ratio, table_start, tables, w, failed_at,
+               values, phi, scratch, BLOCK)

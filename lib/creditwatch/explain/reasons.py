@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from creditwatch import schema
 from creditwatch.explain.codes import REASON_CODES, ReasonCode, resolve
@@ -64,8 +65,12 @@ class ReasonGrouper:
                 self.sources[field_index[field], f] = 1
             for slot in {int(self.value_slot[f]), int(self.missing_slot[f])}:
                 slot_fields[slot].extend(s for s in sources[name] if s not in slot_fields[slot])
+        # the same, as lists: feature f's fields are source_field[source_start[f]:source_start[f + 1]]
+        self.source_start = np.concatenate([[0], np.cumsum(self.sources.sum(axis=0))]).astype(np.int64)
+        self.source_field = np.nonzero(self.sources.T)[1].astype(np.int64)
         self.fields = [tuple(sorted(fs, key=field_index.__getitem__)) for fs in slot_fields]
         self._field_index = field_index
+        self._slot_fields = [[(name, field_index[name]) for name in fs] for fs in self.fields]
         self._labels = {field_index[name]: levels for name, levels in category_maps.items()}
         self._ints = {field_index[f.name] for f in schema.FIELDS if f.dtype == "int"}
         self.n_features = len(feature_names)
@@ -73,34 +78,29 @@ class ReasonGrouper:
     def group(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray) -> np.ndarray:
         """(rows x slots) summed contributions; a feature goes to its missing reason when it
         is NaN and a raw field it comes from is absent (NaN in ``raw``, schema order)."""
-        n, width = len(x), len(self.rows)
-        phi = contributions[:, : self.n_features]
-        absent = np.isnan(raw).view(np.uint8) @ self.sources > 0
-        missing = np.isnan(x[:, : self.n_features]) & absent
-        slots = np.where(missing, self.missing_slot, self.value_slot)
-        slots += (np.arange(n) * width)[:, None]
-        return np.bincount(slots.ravel(), weights=phi.ravel(), minlength=n * width).reshape(n, width)
+        sums = np.empty((len(x), len(self.rows)))
+        _group(np.ascontiguousarray(contributions, dtype=float),
+               np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(raw, dtype=float),
+               self.value_slot, self.missing_slot, self.source_start, self.source_field, sums)
+        return sums
 
     def reasons(self, contributions: np.ndarray, x: np.ndarray, raw: np.ndarray,
                 k: int = DEFAULT_REASONS) -> list[list[Reason]]:
         """At most k reasons per row: positive sums, largest first, ties by code."""
         sums = self.group(contributions, x, raw)
-        top = np.argsort(-sums, axis=1, kind="stable")[:, :k]
-        out: list[list[Reason]] = []
-        for r, slots in enumerate(top.tolist()):
-            row_sums = sums[r]
-            out.append([self._reason(slot, float(row_sums[slot]), raw[r]) for slot in slots
-                        if row_sums[slot] > 0.0])
-        return out
+        top = np.argsort(-sums, axis=1, kind="stable")[:, :k].tolist()
+        # Python floats from here on: indexing numpy arrays element by element costs more
+        return [[self._reason(slot, row_sums[slot], row_raw) for slot in slots
+                 if row_sums[slot] > 0.0]
+                for slots, row_sums, row_raw in zip(top, sums.tolist(), raw.tolist(), strict=True)]
 
-    def _reason(self, slot: int, contribution: float, raw: np.ndarray) -> Reason:
-        row, fields = self.rows[slot], self.fields[slot]
-        return Reason(row.code, row.text, fields,
-                      {name: self._value(self._field_index[name], raw) for name in fields},
+    def _reason(self, slot: int, contribution: float, raw: list[float]) -> Reason:
+        row = self.rows[slot]
+        return Reason(row.code, row.text, self.fields[slot],
+                      {name: self._value(j, raw[j]) for name, j in self._slot_fields[slot]},
                       contribution)
 
-    def _value(self, j: int, raw: np.ndarray) -> Value:
-        v = float(raw[j])
+    def _value(self, j: int, v: float) -> Value:
         if math.isnan(v):
             return None
         levels = self._labels.get(j)
@@ -113,3 +113,22 @@ def raw_values(raw: Encoded | np.ndarray) -> np.ndarray:
     """The encoded raw matrix (schema order) of an ``Encoded`` or a matrix."""
     values = raw.values if isinstance(raw, Encoded) else raw
     return np.asarray(values, dtype=float).reshape(-1, len(schema.FIELD_NAMES))
+
+
+@njit(cache=True)
+def _group(phi: np.ndarray, x: np.ndarray, raw: np.ndarray, value_slot: np.ndarray,
+           missing_slot: np.ndarray, source_start: np.ndarray, source_field: np.ndarray,
+           out: np.ndarray) -> None:
+    """:meth:`ReasonGrouper.group` compiled: features summed into their slots in feature order."""
+    out[:, :] = 0.0
+    for r in range(x.shape[0]):
+        for f in range(len(value_slot)):
+            slot = value_slot[f]
+            v = x[r, f]
+            if v != v:
+                for k in range(source_start[f], source_start[f + 1]):
+                    field = raw[r, source_field[k]]
+                    if field != field:
+                        slot = missing_slot[f]
+                        break
+            out[r, slot] += phi[r, f]
