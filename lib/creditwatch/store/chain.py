@@ -18,10 +18,11 @@ and ``inputs_digest``, the SHA-256 of the application's inputs in canonical form
 chain still verifies. ``audit verify --inputs`` also recomputes each digest from the stored
 inputs where they are still there.
 
-Canonical forms, the same on both stores: times as UTC ISO text with microseconds, floats by
-``repr`` (both stores keep 8-byte doubles exactly), and inputs as sorted-key JSON whose
-numbers are all written as floats (PostgreSQL's JSONB rewrites ``1e20`` as
-``100000000000000000000`` and drops nothing else that matters).
+Canonical forms, the same on both stores: times as the fixed-width UTC text
+``YYYY-MM-DD HH:MM:SS.ffffff`` (SQLite's stored form, so that store hashes its text as is),
+floats by ``repr`` (both stores keep 8-byte doubles exactly), and inputs as sorted-key
+compact JSON whose integers are written as floats (PostgreSQL's JSONB rewrites ``1e20`` as
+``100000000000000000000``; as floats both read the same, and nothing else changes).
 """
 
 from __future__ import annotations
@@ -46,19 +47,29 @@ _SEP = "\x1f"  # unit separator: cannot occur in any hashed field (ids, versions
 
 
 def _normal(value: Any) -> Any:
-    """JSON value with every number as a float (see the module docstring)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        try:
-            return float(value)
-        except OverflowError:
-            return None
-    if isinstance(value, dict):
-        return {str(k): _normal(v) for k, v in value.items()}
-    if isinstance(value, list):
+    """JSON value with every integer as a float (see the module docstring). Inputs are flat
+    objects: one pass over their values, recursion only into a nested object or array."""
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            cls = type(item)
+            if cls is int:
+                item = _float(item)
+            elif cls is dict or cls is list:
+                item = _normal(item)
+            out[key] = item
+        return out
+    if kind is list:
         return [_normal(v) for v in value]
-    return value
+    return _float(value) if kind is int else value
+
+
+def _float(value: int) -> float | None:
+    try:
+        return float(value)
+    except OverflowError:  # beyond a double: no JSON reader keeps it either
+        return None
 
 
 def inputs_digest(text: str | bytes | None) -> str:
@@ -74,21 +85,16 @@ def inputs_digest(text: str | bytes | None) -> str:
 
 
 def canonical_time(value: datetime | str) -> str:
-    """UTC ISO text with microseconds of a stored time: a datetime read back (aware or, on
-    SQLite, naive UTC) or the stamp text a write binds (``records``)."""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return when.isoformat(timespec="microseconds")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, datetime):
-        return canonical_time(value)
-    return str(value)
+    """The fixed-width UTC text ``YYYY-MM-DD HH:MM:SS.ffffff`` of a stored time: what SQLite
+    stores and binds as is (no conversion on that store), or a datetime read back from
+    PostgreSQL, or the ISO stamp text a PostgreSQL write binds (``records``)."""
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " ":
+            return value
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 # The columns each kind's row hash covers, in this order.
@@ -99,19 +105,28 @@ OUTCOME_FIELDS = ("id", "event_id", "prediction_id", "application_time", "defaul
                   "observed_at", "source", "received_at")
 FIELDS = {PREDICTION: PREDICTION_FIELDS, OUTCOME: OUTCOME_FIELDS}
 TIMES = frozenset({"received_at", "application_time", "observed_at"})
+# Per kind, the positions of its time fields.
+_TIME_AT = {kind: frozenset(i for i, name in enumerate(fields) if name in TIMES)
+            for kind, fields in FIELDS.items()}
 
 
 def row_hash(kind: str, values: Sequence[Any]) -> str:
     """SHA-256 (hex) of one row's content: ``values`` in ``FIELDS[kind]`` order, times as
-    datetimes or stamp text."""
+    datetimes or stamp text; floats by ``repr``, NULL as an empty text."""
+    times = _TIME_AT[kind]
     parts = [kind]
-    for name, value in zip(FIELDS[kind], values, strict=True):
-        if name in TIMES and value is not None:
-            parts.append(canonical_time(value))
-        elif isinstance(value, float):
-            parts.append(repr(value))
+    append = parts.append
+    for i, value in enumerate(values):
+        if value is None:
+            append("")
+        elif i in times:
+            append(canonical_time(value))
+        elif type(value) is float:
+            append(repr(value))
         else:
-            parts.append(_text(value))
+            append(str(value))
+    if len(parts) != len(FIELDS[kind]) + 1:
+        raise ValueError(f"a {kind} row hash needs {len(FIELDS[kind])} values")
     return sha256(_SEP.join(parts).encode()).hexdigest()
 
 
