@@ -30,7 +30,7 @@ from creditwatch.store.chain import (
     GENESIS,
     KINDS,
     PREDICTION,
-    inputs_digest,
+    inputs_match,
     link,
     row_hash,
 )
@@ -172,7 +172,7 @@ def _walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, pg: bool,
                 result.add(Break("inserted", kind, None, rid))
             elif row_hash(kind, row[:n]) != stored:
                 result.add(Break("edited", kind, int(seq), rid))
-            elif inputs and row[n + 2] is None and inputs_digest(row[n + 3]) != row[n - 1]:
+            elif inputs and row[n + 2] is None and not inputs_match(row[n + 3], row[n - 1]):
                 result.add(Break("inputs", kind, int(seq), rid))
         count += len(rows)
         tick(len(rows))

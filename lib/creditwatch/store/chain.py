@@ -21,8 +21,8 @@ inputs where they are still there.
 Canonical forms, the same on both stores: times as the fixed-width UTC text
 ``YYYY-MM-DD HH:MM:SS.ffffff`` (SQLite's stored form, so that store hashes its text as is),
 floats by ``repr`` (both stores keep 8-byte doubles exactly), and inputs as sorted-key
-compact JSON whose integers are written as floats (PostgreSQL's JSONB rewrites ``1e20`` as
-``100000000000000000000``; as floats both read the same, and nothing else changes).
+compact JSON (orjson's). PostgreSQL's JSONB keeps every value but writes a float of 1e16 or
+more as a plain integer: ``inputs_match`` reads such integers back as floats too.
 """
 
 from __future__ import annotations
@@ -46,42 +46,56 @@ PG_LOCK_KEY = 0x63_77_61_75_64_69_74
 _SEP = "\x1f"  # unit separator: cannot occur in any hashed field (ids, versions, times)
 
 
-def _normal(value: Any) -> Any:
-    """JSON value with every integer as a float (see the module docstring). Inputs are flat
-    objects: one pass over their values, recursion only into a nested object or array."""
-    kind = type(value)
-    if kind is dict:
-        out = {}
-        for key, item in value.items():
-            cls = type(item)
-            if cls is int:
-                item = _float(item)
-            elif cls is dict or cls is list:
-                item = _normal(item)
-            out[key] = item
-        return out
-    if kind is list:
-        return [_normal(v) for v in value]
-    return _float(value) if kind is int else value
-
-
-def _float(value: int) -> float | None:
+def _parse(text: str | bytes) -> Any:
     try:
-        return float(value)
-    except OverflowError:  # beyond a double: no JSON reader keeps it either
-        return None
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # an integer beyond 64 bits: the stdlib parser takes it
+        return json.loads(text)
+
+
+def _widen(value: Any) -> Any:
+    """``value`` with every integer of 1e16 or more (in magnitude) as a float; ``value``
+    itself when it has none. Inputs are flat objects: recursion only into nested ones."""
+    kind = type(value)
+    if kind is int:
+        return float(value) if abs(value) >= _LARGE else value
+    if kind is dict:
+        items = {k: _widen(v) for k, v in value.items()}
+        return value if all(items[k] is value[k] for k in value) else items
+    if kind is list:
+        out = [_widen(v) for v in value]
+        return value if all(a is b for a, b in zip(out, value, strict=True)) else out
+    return value
+
+
+_LARGE = 1e16  # orjson writes floats from here on with an exponent; JSONB writes them plain
+
+
+def _digest(value: Any) -> str:
+    try:
+        canonical = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, read back by the stdlib
+        canonical = orjson.dumps(_widen(value), option=orjson.OPT_SORT_KEYS)
+    return sha256(canonical).hexdigest()
 
 
 def inputs_digest(text: str | bytes | None) -> str:
-    """SHA-256 (hex) of stored inputs JSON ``text`` in canonical form; of "" for none."""
+    """SHA-256 (hex) of stored inputs JSON ``text`` in canonical form (sorted keys, compact);
+    of "" for none."""
+    return sha256(b"").hexdigest() if text is None else _digest(_parse(text))
+
+
+def inputs_match(text: str | bytes | None, digest: str | None) -> bool:
+    """Whether inputs read back from a store still have ``digest``. PostgreSQL's JSONB
+    writes a float of 1e16 or more as a plain integer (``1e+20`` comes back as
+    ``100000000000000000000``): such integers are also compared read as floats."""
     if text is None:
-        return sha256(b"").hexdigest()
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:  # an integer beyond 64 bits: the stdlib parser takes it
-        value = json.loads(text)
-    canonical = orjson.dumps(_normal(value), option=orjson.OPT_SORT_KEYS)
-    return sha256(canonical).hexdigest()
+        return digest == inputs_digest(None)
+    value = _parse(text)
+    if _digest(value) == digest:
+        return True
+    widened = _widen(value)
+    return widened is not value and _digest(widened) == digest
 
 
 def canonical_time(value: datetime | str) -> str:
