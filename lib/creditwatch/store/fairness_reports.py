@@ -13,9 +13,8 @@ included, in ``result``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -23,6 +22,7 @@ from sqlalchemy import delete, select
 
 from creditwatch.store._base import StoreBase, window
 from creditwatch.store.models import FAIRNESS_REPORTS
+from creditwatch.store.records import report_row
 
 _T = FAIRNESS_REPORTS
 _KEYS = frozenset(_T.c.keys()) - {"id"}
@@ -30,12 +30,7 @@ _SUMMARY = [c for c in _T.c if c.key != "result"]
 
 
 def _row(report: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = report.keys() - _KEYS
-    if unknown:
-        raise ValueError(f"unknown fairness report keys: {sorted(unknown)}")
-    row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in report.items()}
-    row.setdefault("created_at", datetime.now(UTC))
-    return row
+    return report_row(report, _KEYS, "fairness")
 
 
 class FairnessReportsMixin(StoreBase):

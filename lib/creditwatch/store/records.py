@@ -7,9 +7,10 @@ the derived columns and bound the free-text ones.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 from creditwatch.schema import ID_COLUMN
@@ -290,3 +291,14 @@ def excerpt(payload: str | bytes | None, limit: int = PAYLOAD_EXCERPT_MAX) -> st
     # PostgreSQL text cannot hold NUL nor lone surrogates: replace them, never fail the batch.
     payload = clean_text(payload)
     return payload if len(payload) <= limit else payload[: limit - 1] + "…"
+
+
+def report_row(report: Mapping[str, Any], columns: frozenset[str], kind: str) -> dict[str, Any]:
+    """A stored report's row (performance, fairness): only ``columns`` (a typo fails
+    loudly), NaN as NULL, ``created_at`` now unless given."""
+    unknown = report.keys() - columns
+    if unknown:
+        raise ValueError(f"unknown {kind} report keys: {sorted(unknown)}")
+    row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in report.items()}
+    row.setdefault("created_at", datetime.now(UTC))
+    return row
