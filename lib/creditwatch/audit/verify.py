@@ -18,7 +18,7 @@ rows by ``received_at``); the chain is then checked from the entry before the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from creditwatch.store.chain import (
     KINDS,
     PREDICTION,
     inputs_match,
+    keyset_pages,
     link,
     row_hash,
 )
@@ -115,17 +116,6 @@ def verify(conn: Connection, *, since: datetime | None = None, inputs: bool = Fa
     return result
 
 
-def _chunks(conn: Connection, sql: str, params: dict[str, Any]) -> Iterator[Sequence[Any]]:
-    """Keyset pages of ``sql`` (ordered by its first column, filtered on ``:last``)."""
-    last = -1
-    while True:
-        rows = conn.execute(text(sql), {**params, "last": last}).all()
-        if not rows:
-            return
-        yield rows
-        last = int(rows[-1][0])
-
-
 def _walk_chain(conn: Connection, bound: Any, result: Verification,
                 tick: Callable[[int], None]) -> None:
     where, params = "", {}
@@ -139,7 +129,7 @@ def _walk_chain(conn: Connection, bound: Any, result: Verification,
                               {"s": first - 1}).scalar()
         expected, previous = int(first), GENESIS if first == 1 else str(before or "")
         where, params = " AND seq >= :first", {"first": first}
-    for rows in _chunks(conn, f"SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
+    for rows in keyset_pages(conn, f"SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
                               f"WHERE seq > :last{where} ORDER BY seq LIMIT {CHUNK}", params):
         for seq, kind, row_id, digest, chained in rows:
             if seq != expected:
@@ -164,7 +154,7 @@ def _walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, pg: bool,
            f"WHERE t.id > :last{since} ORDER BY t.id LIMIT {CHUNK}")
     n = len(fields)
     count = 0
-    for rows in _chunks(conn, sql, {"b": bound}):
+    for rows in keyset_pages(conn, sql, {"b": bound}):
         for row in rows:
             seq, stored = row[n], row[n + 1]
             rid = int(row[0])

@@ -28,15 +28,16 @@ more as a plain integer: ``inputs_match`` reads such integers back as floats too
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from creditwatch.store import bulk_pg
+from creditwatch.store.types import sqlite_time
 
 GENESIS = "0" * 64  # the "previous chain hash" of entry 1
 PREDICTION, OUTCOME = "prediction", "outcome"
@@ -106,9 +107,7 @@ def canonical_time(value: datetime | str) -> str:
         if len(value) == 26 and value[10] == " ":
             return value
         value = datetime.fromisoformat(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    return sqlite_time(value if value.tzinfo is None else value.astimezone(UTC))
 
 
 # The columns each kind's row hash covers, in this order.
@@ -176,3 +175,17 @@ def append(conn: Connection, dialect: str, rows: Sequence[tuple[str, int, str]],
 
 
 ENTRY_COLUMNS = ("seq", "kind", "row_id", "row_hash", "chain_hash", "written_at")
+
+
+def keyset_pages(conn: Connection, sql: str, params: Mapping[str, Any] | None = None,
+                 ) -> Iterator[Sequence[Any]]:
+    """Pages of rows of ``sql``, which orders by its first column (an integer key), filters
+    on ``> :last`` and has a LIMIT: each page read from after the last key of the previous
+    one, so a walk over millions of rows holds one page at a time."""
+    last = -1
+    while True:
+        rows = conn.execute(text(sql), {**(params or {}), "last": last}).all()
+        if not rows:
+            return
+        yield rows
+        last = int(rows[-1][0])

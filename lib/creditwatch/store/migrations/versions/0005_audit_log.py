@@ -24,10 +24,11 @@ from creditwatch.store.chain import (
     PREDICTION,
     PREDICTION_FIELDS,
     inputs_digest,
+    keyset_pages,
     link,
     row_hash,
 )
-from creditwatch.store.types import BIGINT_PK, UTCDateTime
+from creditwatch.store.types import BIGINT_PK, UTCDateTime, sqlite_time
 
 revision = "0005_audit_log"
 down_revision = "0004_prediction_reasons"
@@ -58,7 +59,7 @@ def upgrade() -> None:
 def _chain_existing_rows(conn: sa.Connection) -> None:
     pg = conn.dialect.name == "postgresql"
     now = datetime.now(UTC)
-    written_at = now if pg else now.isoformat(" ", "microseconds")[:26]
+    written_at = now if pg else sqlite_time(now)
     seq, chained = 0, GENESIS  # the head
 
     def add(kind: str, rows: list[tuple[int, str]]) -> None:
@@ -75,29 +76,16 @@ def _chain_existing_rows(conn: sa.Connection) -> None:
 
     inputs = "inputs::text" if pg else "inputs"
     columns = ", ".join(PREDICTION_FIELDS[:-1])
-    last = 0
-    while True:
-        rows = conn.execute(sa.text(
-            f"SELECT {columns}, {inputs} FROM predictions WHERE id > :last ORDER BY id "
-            f"LIMIT {CHUNK}"), {"last": last}).all()
-        if not rows:
-            break
+    for rows in keyset_pages(conn, f"SELECT {columns}, {inputs} FROM predictions "
+                                   f"WHERE id > :last ORDER BY id LIMIT {CHUNK}"):
         digests = [(int(r[0]), inputs_digest(r[-1])) for r in rows]
         conn.execute(sa.text("UPDATE predictions SET inputs_digest = :d WHERE id = :i"),
                      [{"d": d, "i": i} for i, d in digests])
         add(PREDICTION, [(int(r[0]), row_hash(PREDICTION, (*r[:-1], d)))
                          for r, (_, d) in zip(rows, digests, strict=True)])
-        last = int(rows[-1][0])
-    last = 0
-    while True:
-        rows = conn.execute(sa.text(
-            f"SELECT {', '.join(OUTCOME_FIELDS)} FROM outcomes WHERE id > :last ORDER BY id "
-            f"LIMIT {CHUNK}"), {"last": last}).all()
-        if not rows:
-            break
+    for rows in keyset_pages(conn, f"SELECT {', '.join(OUTCOME_FIELDS)} FROM outcomes "
+                                   f"WHERE id > :last ORDER BY id LIMIT {CHUNK}"):
         add(OUTCOME, [(int(r[0]), row_hash(OUTCOME, tuple(r))) for r in rows])
-        last = int(rows[-1][0])
-
 
 def downgrade() -> None:
     op.drop_table("audit_log")
