@@ -107,7 +107,7 @@ def read_sql_run(store: Store, settings: Settings, windows: list) -> int:
             groups = a.groups(frame.loc[rows, COPY_COLUMNS[a.field]].to_numpy())
             evaluate(groups, frame["probability"].to_numpy()[rows],
                      frame["threshold"].to_numpy()[rows], y[rows], attribute=a.name,
-                     cost_fn=5, cost_fp=1, maturity_share=settings.fairness.maturity_share)
+                     cost_fn=5, cost_fp=1, maturity_share=settings.performance.maturity_share)
             count += 1
     return count
 

@@ -103,7 +103,6 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_FAIRNESS_LEVEL", "0.9", "fairness.level", 0.9),
     ("CREDITWATCH_FAIRNESS_GAP_ALPHA", "0.05", "fairness.gap_alpha", 0.05),
     ("CREDITWATCH_FAIRNESS_MIN_GROUP_SIZE", "50", "fairness.min_group_size", 50),
-    ("CREDITWATCH_FAIRNESS_MATURITY_SHARE", "0.6", "fairness.maturity_share", 0.6),
     ("CREDITWATCH_FAIRNESS_LOOKBACK_DAYS", "60", "fairness.lookback_days", 60.0),
 ]
 FIRST_BY_PATH = list({path: (var, raw, path, want) for var, raw, path, want in FLAT}.values())

@@ -352,9 +352,6 @@ class FairnessConfig(Group):
     min_group_size: int = Field(30, ge=1, description=(
         "A group with fewer applications in a window is shown but is never the reference "
         "group and never fires an alert."))
-    maturity_share: float = Field(0.8, gt=0, le=1, description=(
-        "A window is mature, and its TPR/FPR gaps may alert, once this share of its "
-        "applications has an outcome (before that the labelled rows are the early defaults)."))
     lookback_days: float = Field(120.0, gt=0, description=(
         "How far back the alert check looks for the latest mature window (one whose "
         "applications mostly have an outcome) to test the TPR/FPR gaps on."))

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from creditwatch.alerts.fairness import air_verdict, gap_verdict
-from creditwatch.config_groups import FairnessConfig
+from creditwatch.config_groups import PerformanceConfig
 from creditwatch.fairness import evaluate
 
 AIR_THRESHOLD, GAP_ALPHA = 0.8, 0.01
-MATURITY = FairnessConfig().maturity_share
+MATURITY = PerformanceConfig().maturity_share
 
 
 def window(rng: np.random.Generator, n: int, *, approve_m: float = 0.8,

@@ -78,7 +78,7 @@ def test_monitor_reads_the_store_like_evaluate_reads_arrays(store: Store) -> Non
                              strict=True):
             want = evaluate(groups, frame["probability"].to_numpy(), frame["threshold"].to_numpy(),
                             y, attribute=r.attribute, cost_fn=5, cost_fp=1,
-                            maturity_share=settings.fairness.maturity_share, start=r.start,
+                            maturity_share=settings.performance.maturity_share, start=r.start,
                             end=r.end)
             assert_same(r, want)
 

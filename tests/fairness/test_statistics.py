@@ -15,7 +15,7 @@ from fairlearn.metrics import (
 )
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
-from creditwatch.config_groups import FairnessConfig
+from creditwatch.config_groups import PerformanceConfig
 from creditwatch.fairness import (
     adverse_impact,
     age_band_labels,
@@ -27,7 +27,7 @@ from creditwatch.fairness import (
 from creditwatch.fairness.rates import group_counts, window_group_counts
 
 TOL = 1e-9
-MATURITY = FairnessConfig().maturity_share
+MATURITY = PerformanceConfig().maturity_share
 
 
 def _window(seed: int = 1, n: int = 6000) -> tuple[np.ndarray, ...]:

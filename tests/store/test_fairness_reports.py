@@ -56,7 +56,7 @@ def test_a_run_is_stored_and_read_back(store: Store) -> None:
         assert row["independence_p"] == pytest.approx(r.independence.p_value, rel=1e-9)
         assert row["tpr_gap"] == pytest.approx(r.tpr_gap, rel=1e-12)
         assert row["params"]["clock"] == "received_at"
-        assert row["params"]["maturity_share"] == settings.fairness.maturity_share
+        assert row["params"]["maturity_share"] == settings.performance.maturity_share
     full = store.read_fairness_reports(T0 + DAY, attribute="CODE_GENDER", result=True)
     assert len(full) == 1
     stored = full.iloc[0]["result"]

@@ -130,7 +130,7 @@ def run_windows(analytics: Analytics, windows: Sequence[Window], settings: Setti
     for i, window in enumerate(windows):
         out.extend(from_counts(rows.coded[a.name][1], counts[a.name][i], attribute=a.name,
                                cost_fn=cost_fn, cost_fp=cost_fp, level=cfg.level,
-                               maturity_share=cfg.maturity_share,
+                               maturity_share=settings.performance.maturity_share,
                                min_group_size=cfg.min_group_size, start=window.bounds[0],
                                end=window.bounds[1]) for a in attributes)
         if on_window is not None:
@@ -154,7 +154,7 @@ def run_windows_reference(analytics: Analytics, windows: Sequence[Window], setti
             out.append(evaluate_codes(
                 codes[lo:hi], labels, rows.probability[lo:hi], rows.threshold[lo:hi],
                 rows.defaulted[lo:hi], attribute=a.name, cost_fn=cost_fn, cost_fp=cost_fp,
-                level=cfg.level, maturity_share=cfg.maturity_share,
+                level=cfg.level, maturity_share=settings.performance.maturity_share,
                 min_group_size=cfg.min_group_size, start=window.bounds[0], end=window.bounds[1]))
     return out
 
@@ -165,7 +165,7 @@ def report_rows(results: Sequence[AttributeFairness], settings: Settings, *, cos
     the settings and costs it was computed with."""
     cfg = settings.fairness
     params = {"clock": CLOCK, "level": cfg.level, "min_group_size": cfg.min_group_size,
-              "maturity_share": cfg.maturity_share, "air_threshold": cfg.air_threshold,
+              "maturity_share": settings.performance.maturity_share, "air_threshold": cfg.air_threshold,
               "age_bands": list(cfg.age_bands), "cost_fn": cost_fn, "cost_fp": cost_fp}
     return [{**r.stored(), "created_at": now, "params": params} for r in results]
 

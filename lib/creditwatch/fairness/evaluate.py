@@ -8,7 +8,7 @@ An application is refused when its probability is >= the threshold (as the score
 of a group = cost_fn × defaulters approved + cost_fp × good clients refused, over its
 labelled applications (the bundle's costs). A window is *mature* when at least
 ``maturity_share`` of its applications have an outcome (the setting
-``fairness.maturity_share``).
+``performance.maturity_share``, the one maturity setting of outcome-based figures).
 """
 
 from __future__ import annotations
