@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         api_logging.set_sink(state.logs.append)
         state.writer.start()
         state.monitor.start()
+        state.shadow.start()
         # Everything loaded so far (model, libraries, app) lives as long as the process: move
         # it out of the collector's reach, so the full collections that a 1000-application
         # batch's allocations trigger do not rescan a quarter-million startup objects
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         finally:
             log.info("api_stopping")
             state.monitor.stop()
+            state.shadow.stop()  # before the writer's flush: its last scores are shipped too
             api_logging.set_sink(None)
             flushed = state.writer.stop()
             state.store.close()

@@ -12,6 +12,7 @@ from creditwatch.api.outcomes import OutcomeWaiters
 from creditwatch.config import Settings
 from creditwatch.explain import Explainer
 from creditwatch.scoring import Scorer
+from creditwatch.shadow import Shadow
 from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
 from creditwatch.writer import BackgroundWriter
@@ -33,6 +34,7 @@ class ApiState:
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
     monitor: Monitor  # the background thread that sets the gauges
     explainer: Explainer | None  # the reasons engine, built at load (None: reasons off)
+    shadow: Shadow  # the challenger in shadow (idle while no challenger pointer is set)
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
@@ -57,5 +59,6 @@ class ApiState:
         monitor = Monitor(metrics, store, settings, reference_auc=reference.get("auc"))
         # Built (per-tree tables, compiled kernels warmed up) before the first request.
         explainer = Explainer.from_bundle(scorer.bundle) if settings.api.reasons_max else None
+        shadow = Shadow(settings, spool, count=metrics.count_shadow)
         return cls(settings, scorer, store, spool, writer, logs, metrics, top,
-                   [names.index(name) for name in top], waiters, monitor, explainer)
+                   [names.index(name) for name in top], waiters, monitor, explainer, shadow)
