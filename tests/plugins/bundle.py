@@ -42,3 +42,13 @@ def oracle_bundle(tmp_path_factory: pytest.TempPathFactory) -> ModelBundle:
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3,
                       reference_rows=20_000)
     return train_model(generate(100_000, 17), cfg)
+
+
+@pytest.fixture(scope="session")
+def challenger_bundle() -> ModelBundle:
+    """A challenger for the shadow: 8k synthetic rows of another seed, other trees (15
+    leaves), its own threshold."""
+    settings = Settings()
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=9,
+                      reference_rows=2_000, num_leaves=15)
+    return train_model(generate(8_000, 23), cfg)
