@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 import httpx
-from bench_api import _bodies, _bundle, _drain, _free_port, _start
+from bench_api import _bodies, _bundle, _cpu_seconds, _drain, _free_port, _start
 
 from creditwatch.config import Settings
 from creditwatch.model.bundle import load_bundle, save_bundle
@@ -70,7 +70,8 @@ def _row(name: str, results: list[LoadResult]) -> str:
     rps = statistics.median(r.rps for r in results)
     p50 = statistics.median(r.percentile_ms(50) for r in results)
     p99 = statistics.median(r.percentile_ms(99) for r in results)
-    return f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} |"
+    cpu = statistics.median(r.cpu_us for r in results)
+    return f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {cpu:,.0f} |"
 
 
 def main() -> None:
@@ -97,8 +98,14 @@ def main() -> None:
     answered = dict.fromkeys(roots, 0)
 
     def point(name: str, concurrency: int, **kw: float) -> LoadResult:
+        """One load point, with the server's CPU time per request (every thread: event
+        loop, writer, shadow; counted until the shadow and the writer have caught up), which
+        other processes on the machine disturb far less than req/s."""
         _settle(ports[name])
+        before = sum(_cpu_seconds(procs[name].pid))
         result = run_load(ports[name], singles, concurrency=concurrency, **kw)
+        _settle(ports[name])
+        result.cpu_us = (sum(_cpu_seconds(procs[name].pid)) - before) / max(result.n, 1) * 1e6
         answered[name] += result.ok
         return result
 
@@ -130,6 +137,8 @@ def main() -> None:
                              for on, off in zip(table["on1"], table["off1"], strict=True))
     share = statistics.median(on.rps / off.rps
                               for on, off in zip(table["on16"], table["off16"], strict=True))
+    cpu_share = statistics.median(off.cpu_us / on.cpu_us
+                                  for on, off in zip(table["on16"], table["off16"], strict=True))
     verdict = {True: "met", False: "NOT met"}
     lines = [
         f"Two uvicorn servers (one worker each, embedded SQLite store), champion "
@@ -137,7 +146,8 @@ def main() -> None:
         f"shadow scoring all the traffic (model.shadow_share 1). Load: benchmarks/_load.py, "
         f"2000 requests per concurrency-1 point, {args.duration:g} s per concurrency-16 point, "
         f"off and on interleaved; medians of {args.runs} runs.", "",
-        "| POST /predict | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|",
+        "| POST /predict | req/s | p50 ms | p99 ms | server CPU µs / request |",
+        "|---|---:|---:|---:|---:|",
         _row("shadow off, concurrency 1", table["off1"]),
         _row("shadow on, concurrency 1", table["on1"]),
         _row("shadow off, concurrency 16", table["off16"]),
@@ -147,6 +157,9 @@ def main() -> None:
         f"{verdict[rise <= GOALS['p50_rise']]}.",
         f"- Throughput at concurrency 16 with the shadow on: {share:.0%} of off (goal ≥ "
         f"{GOALS['c16_share']:.0%}): {verdict[share >= GOALS['c16_share']]}.",
+        f"- By server CPU per request at concurrency 16 (all threads, the shadow's work "
+        f"included): off / on = {cpu_share:.0%}, the throughput share a CPU-bound server "
+        "keeps with the shadow on; steadier than req/s on a loaded machine.",
         f"- Shadow: {scored:,.0f} predictions scored, {dropped:,.0f} dropped (queue full), "
         f"{failures:,.0f} failures, of {answered['on']:,} answered; {shadow_rows:,} shadow "
         f"rows stored after shutdown ({'all' if shadow_rows == scored else 'MISMATCH'}); "
