@@ -6,9 +6,10 @@ model; 3. its reference in the store;
 4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
 per day, with the outcomes of its early days sent back (a share of the applications, drawn
 from the generator's true default probability, observed a few days later); 6. drift history
-over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
-dashboard, last; the API and the dashboard run until Ctrl-C. On the real files, step 5
-replays the test file (or a held-out part of train) over ``--days`` days instead.
+over those days and a drift run; 7. the alert check; 8. the monitoring report (unless
+``--no-report``); 9. the dashboard, last; the API and the dashboard run until Ctrl-C. On the
+real files, step 5 replays the test file (or a held-out part of train) over ``--days`` days
+instead.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def demo(
     seed: int = typer.Option(42, "--seed"),
     dashboard: bool = typer.Option(True, "--dashboard/--no-dashboard",
                                    help="Start the dashboard at the end and keep it running."),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help="Run the monitoring report (the papermill notebooks)."),
     outcomes_share: float = typer.Option(
         DEMO_OUTCOMES_SHARE, "--outcomes-share",
         help="Share of the simulated applications whose outcome is sent back (0: none)."),
@@ -62,7 +65,7 @@ def demo(
                              help="--real: days the production file is replayed over."),
 ) -> None:
     """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
-    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay, real, days)
+    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay, real, days, report)
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
@@ -230,7 +233,7 @@ def _dashboard(settings: Settings, api_url: str) -> None:
 
 @guarded
 def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
-          outcomes_delay: str, real: bool | None, days: int) -> None:
+          outcomes_delay: str, real: bool | None, days: int, report: bool = True) -> None:
     from creditwatch.simulate import OutcomeOptions
 
     settings = get_settings()
@@ -254,7 +257,10 @@ def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
         _settle(url)
         _drift(settings, days if data is not None else 8)
         _alerts(settings)
-        _report(settings)
+        if report:
+            _report(settings)
+        else:
+            console.print("8. monitoring report skipped (--no-report)")
         elapsed = datetime.now(UTC) - started
         console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
         if dashboard:
