@@ -15,6 +15,8 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from creditwatch.registry.pointers import CHAMPION, pointed, version_dir
+
 
 def _default_root() -> Path:
     here = Path(__file__).resolve().parents[2]  # lib/creditwatch/config_groups.py -> checkout
@@ -70,8 +72,12 @@ class PathsConfig(Group):
 
     @property
     def bundle_dir(self) -> Path:
-        """Where ``creditwatch train`` writes and the API loads the model bundle."""
-        return self.artifacts / "model"
+        """The model bundle that answers: the champion's folder in the registry
+        (``artifacts/models/<version>``) when a champion is named, else the legacy single
+        bundle ``artifacts/model`` (see ``creditwatch.registry``)."""
+        champion = pointed(self.artifacts, CHAMPION)
+        return self.artifacts / "model" if champion is None else version_dir(self.artifacts,
+                                                                            champion)
 
 
 class StoreConfig(Group):
