@@ -13,10 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from creditwatch.errors import ConfigurationError, ModelNotFoundError
+from creditwatch.errors import ConfigurationError
 from creditwatch.model.bundle import load_bundle
+from creditwatch.registry.folders import legacy_dir, publish
 from creditwatch.registry.pointers import CHAMPION, pointed, set_pointer
-from creditwatch.registry.versions import copy_version, legacy_dir
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ def migrate(artifacts: Path, *, move: bool = False) -> Migrated:
         raise ConfigurationError(f"nothing to migrate: no model bundle in {legacy}")
     try:
         version = load_bundle(legacy).version
-    except (ModelNotFoundError, OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever breaks loading refuses the migration
         raise ConfigurationError(f"the bundle in {legacy} does not load: {exc}") from None
-    target, existed = copy_version(artifacts, legacy, version)
+    target, existed = publish(artifacts, version, lambda tmp: shutil.copytree(legacy, tmp))
     champion = pointed(artifacts, CHAMPION) is None
     if champion:
         set_pointer(artifacts, CHAMPION, version)

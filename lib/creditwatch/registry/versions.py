@@ -10,13 +10,13 @@ must be able to score after its first ``creditwatch train``.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from creditwatch.model.bundle import ModelBundle, save_bundle
-from creditwatch.registry.pointers import CHAMPION, pointed, set_pointer, version_dir
+from creditwatch.registry.folders import legacy_dir, publish
+from creditwatch.registry.migrate import migrate
+from creditwatch.registry.pointers import CHAMPION, pointed, set_pointer
 
 
 @dataclass(frozen=True)
@@ -30,45 +30,12 @@ class Added:
     migrated: str | None = None  # the legacy bundle's version, migrated first
 
 
-def legacy_dir(artifacts: Path) -> Path:
-    """The single-bundle folder used before the registry (``artifacts/model``)."""
-    return artifacts / "model"
-
-
-def write_version(artifacts: Path, bundle: ModelBundle) -> tuple[Path, bool]:
-    """Write ``bundle`` as its version's folder (atomically); (folder, it already existed)."""
-    target = version_dir(artifacts, bundle.version)
-    if (target / "bundle.json").exists():
-        return target, True
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{bundle.version}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    save_bundle(bundle, tmp)
-    os.replace(tmp, target)
-    return target, False
-
-
-def copy_version(artifacts: Path, source: Path, version: str) -> tuple[Path, bool]:
-    """Copy the bundle folder ``source`` (of ``version``) into the registry, atomically."""
-    target = version_dir(artifacts, version)
-    if (target / "bundle.json").exists():
-        return target, True
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{version}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(source, tmp)
-    os.replace(tmp, target)
-    return target, False
-
-
 def add_version(artifacts: Path, bundle: ModelBundle) -> Added:
     """Register ``bundle``; the champion is unchanged unless the project had none."""
-    from creditwatch.registry.migrate import migrate  # migrate builds on this module
-
     migrated = None
     if pointed(artifacts, CHAMPION) is None and (legacy_dir(artifacts) / "bundle.json").exists():
         migrated = migrate(artifacts).version
-    target, existed = write_version(artifacts, bundle)
+    target, existed = publish(artifacts, bundle.version, lambda tmp: save_bundle(bundle, tmp))
     champion = pointed(artifacts, CHAMPION) is None
     if champion:
         set_pointer(artifacts, CHAMPION, bundle.version)
