@@ -69,7 +69,8 @@ class ModelWatcher:
         self.period = settings.api.model_poll_s
         self.challenger: dict[str, Any] | None = None  # the challenger's card (GET /model)
         self._challenger_seen: str | None = None
-        self._skipped: set[str] = set()  # versions that failed to load
+        self.skipped: set[str] = set()  # versions that failed to load (until the pointer moves)
+        self._pointer: str | None = None
         self.swaps = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -93,13 +94,16 @@ class ModelWatcher:
         artifacts = self.settings.paths.artifacts
         self._follow_challenger(pointed(artifacts, CHALLENGER))
         champion = pointed(artifacts, CHAMPION)
-        if champion is None or champion == self._current().version or champion in self._skipped:
+        if champion != self._pointer:  # the pointer moved: a skipped version gets a new try
+            self._pointer = champion
+            self.skipped.clear()
+        if champion is None or champion == self._current().version or champion in self.skipped:
             return False
         try:
             model = ServedModel.build(Scorer.load(version_dir(artifacts, champion),
                                                   self.settings), self.settings)
         except Exception as exc:  # noqa: BLE001 - a bad bundle must not stop the API: keep serving
-            self._skipped.add(champion)
+            self.skipped.add(champion)
             log.error("model_reload_failed", version=champion, error=str(exc)[:200])
             return False
         before = self._current().version
