@@ -18,6 +18,7 @@ the challenger's card for ``GET /model``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class ModelWatcher:
         before = self._current().version
         self._swap(model)
         self.swaps += 1
-        log.info("model_promoted", before=before, version=model.version)
+        log.info("model_promoted", before=before, version=model.version, pid=os.getpid())
         return True
 
     def _follow_challenger(self, version: str | None) -> None:
