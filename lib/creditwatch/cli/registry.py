@@ -19,14 +19,13 @@ Version = Annotated[str, typer.Argument(metavar="VERSION", help=(
 
 model_app = typer.Typer(help="Model versions: list, promote, retire, the challenger.",
                         no_args_is_help=True)
-_METRICS = (("holdout_auc", "AUC", "{:.4f}"), ("holdout_cost_at_threshold", "cost", "{:,.0f}"),
-            ("holdout_approval_rate", "approved", "{:.1%}"))
+_METRICS = (("holdout_auc", "AUC", "{:.4f}"), ("holdout_cost_at_threshold", "cost", "{:,.0f}"))
 
 
 @model_app.command("list")
 def list_(json_out: Json = False) -> None:
-    """Every version, newest first: role, date, held-out metrics, training data and the
-    protected attributes its trees read."""
+    """Every version, newest first: role, date, threshold, held-out AUC and cost, training
+    data and the protected attributes its trees read (`show` or --json for the rest)."""
     _list(json_out)
 
 
@@ -44,14 +43,14 @@ def _list(json_out: bool) -> None:
         return
     table = Table(title="model versions")
     for column in ("version", "role", "created", "threshold", *(m[1] for m in _METRICS),
-                   "training data", "protected attributes used"):
+                   "trained on", "protected used"):
         table.add_column(column)
     for c in cards:
         metrics = c.get("metrics", {})
-        table.add_row(c["version"], c["role"] or "-", str(c.get("created_at", "?"))[:19],
+        table.add_row(c["version"], c["role"] or "-", str(c.get("created_at", "?"))[:10],
                       _fmt(c.get("threshold"), "{:.4f}"),
                       *(_fmt(metrics.get(key), f) for key, _, f in _METRICS),
-                      describe_source(c.get("training_data")),
+                      describe_source(c.get("training_data"), digest=False),
                       ", ".join(c.get("protected_used", [])) or "none")
     console.print(table)
 

@@ -36,15 +36,17 @@ def file_source(path: Path, rows: int) -> dict[str, Any]:
             "sha256": digest.hexdigest()}
 
 
-def describe_source(data: dict[str, Any] | None) -> str:
-    """One line for a training-data record (a file, the store over a period, or unknown)."""
+def describe_source(data: dict[str, Any] | None, *, digest: bool = True) -> str:
+    """One line for a training-data record (a file, the store over a period, or unknown);
+    ``digest``: with the start of a file's sha256."""
     if not data:
         return "unknown"
     rows = f"{data['rows']:,} rows" if "rows" in data else "? rows"
     if data.get("source") == "file":
-        return f"{Path(data['path']).name} ({rows}, sha256 {str(data.get('sha256'))[:12]})"
+        sha = f", sha256 {str(data.get('sha256'))[:12]}" if digest else ""
+        return f"{Path(data['path']).name} ({rows}{sha})"
     if data.get("source") == "store":
-        return f"store {data.get('since') or '...'}..{data.get('until') or '...'} ({rows})"
+        return f"store {data.get('since') or '…'} to {data.get('until') or '…'} ({rows})"
     return f"{data.get('source', '?')} ({rows})"
 
 
