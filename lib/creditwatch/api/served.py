@@ -88,7 +88,10 @@ class ModelWatcher:
 
     def _run(self) -> None:
         while not self._stop.wait(self.period):
-            self.check()
+            try:
+                self.check()
+            except Exception as exc:  # noqa: BLE001 - an unreadable pointer must not end the thread
+                log.error("model_watch_failed", error=str(exc)[:200])
 
     def check(self) -> bool:
         """Read the pointers once; True when the champion was swapped."""
