@@ -37,26 +37,29 @@ def run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=1200, cwd=root)
 
 
-@pytest.mark.slow  # the whole job, the report's notebooks included
+@pytest.mark.slow  # the whole job but the report (test_demo runs the demo's report step)
 def test_demo_picks_the_real_files_and_replays_the_test_file(tmp_path: Path) -> None:
     """With application_train.csv and application_test.csv in data/raw/, `creditwatch demo`
     trains on the train file, replays every test row (its SK_ID_CURR kept) over the given
-    days, then runs the drift history, the alert check and the report."""
+    days, then runs the drift history and the alert check; --no-report skips the report
+    (no notebook run, no reports/index.html)."""
     raw = tmp_path / "data" / "raw"
     kaggle_file(raw / TRAIN_FILE, "application_train_sample.csv", 4_000, 1)
     test = kaggle_file(raw / TEST_FILE, "application_test_sample.csv", 295, 2)
-    out = run(["demo", "--days", "3", "--no-dashboard"], tmp_path)
+    out = run(["demo", "--days", "3", "--no-dashboard", "--no-report"], tmp_path)
     assert out.returncode == 0, (out.stdout + out.stderr)[-4000:]
     assert "1. real Home Credit applications" in out.stdout
     assert "replayed over 3 days" in out.stdout and "done: 300 of 300 sent" in out.stdout
-    assert "8. monitoring report" in out.stdout and "synthetic data:" not in out.stdout
-    assert (tmp_path / "reports" / "index.html").exists()
+    assert "7. alert check" in out.stdout and "synthetic data:" not in out.stdout
+    assert "8. monitoring report skipped (--no-report)" in out.stdout
+    assert not (tmp_path / "reports" / "index.html").exists()
+    assert not (tmp_path / "reports" / "runs").exists()
     with Store.from_settings(Settings(paths={"root": tmp_path})) as store:
         predictions = store.read_predictions(columns=["client_id", "application_time"])
         reports = store.read_drift_reports()
     assert sorted(predictions["client_id"]) == sorted(test["SK_ID_CURR"])
     assert predictions["application_time"].dt.floor("D").nunique() == 3
-    assert len(reports) >= 4  # 3 days, the last day again (and the notebook's)
+    assert len(reports) == 4  # 3 days and the last day again (no notebook ran)
 
 
 def test_without_a_test_file_a_held_out_tenth_of_train_is_replayed(tmp_path: Path) -> None:

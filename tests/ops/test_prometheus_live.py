@@ -92,7 +92,7 @@ def test_prometheus_scrapes_the_api_and_every_rule_and_dashboard_query_has_data(
         api_server_factory: ApiServerFactory, prometheus_factory: PrometheusFactory,
         pg_fresh_url: str) -> None:
     """A 2-worker API on PostgreSQL with drift, alert and performance rows, scraped every
-    second by Prometheus with ops/prometheus's rules while 4 clients send traffic for 20 s:
+    second by Prometheus with ops/prometheus's rules while 4 clients send traffic for 10 s:
     the target is up; every rule is evaluated without error and every alert expression is a
     valid query; each recording rule and each dashboard PromQL query returns data; the
     AUC-below-band and drift alerts fire on the seeded rows; and Prometheus's count of
@@ -102,7 +102,7 @@ def test_prometheus_scrapes_the_api_and_every_rule_and_dashboard_query_has_data(
     server = api_server_factory(database_url=pg_fresh_url, workers=2,
                                 CREDITWATCH_MONITOR_REFRESH_S="1")
     prometheus = prometheus_factory([f"127.0.0.1:{server.port}"])
-    sent = traffic(server, 20)
+    sent = traffic(server, 10)
     assert sent.get("/predict 422", 0) > 0 and sent.get("/predict-batch 200", 0) > 0
     time.sleep(3)  # the last requests scraped
     assert [t["health"] for t in prometheus.targets()] == ["up"]

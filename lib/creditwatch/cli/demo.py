@@ -6,9 +6,10 @@ model; 3. its reference in the store;
 4. the API on a local port; 5. the seeds' 8-batch drift schedule sent over HTTP, one batch
 per day, with the outcomes of its early days sent back (a share of the applications, drawn
 from the generator's true default probability, observed a few days later); 6. drift history
-over those days and a drift run; 7. the alert check; 8. the monitoring report; 9. the
-dashboard, last; the API and the dashboard run until Ctrl-C. On the real files, step 5
-replays the test file (or a held-out part of train) over ``--days`` days instead.
+over those days and a drift run; 7. the alert check; 8. the monitoring report (unless
+``--no-report``); 9. the dashboard, last; the API and the dashboard run until Ctrl-C. On the
+real files, step 5 replays the test file (or a held-out part of train) over ``--days`` days
+instead.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import typer
@@ -28,6 +29,7 @@ from creditwatch.cli.demo_real import load_real, real_files_present, replay_days
 from creditwatch.cli.model import print_training_report
 from creditwatch.cli.processes import ServiceError
 from creditwatch.config import Settings, get_settings
+from creditwatch.registry.catalog import file_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +49,8 @@ def demo(
     seed: int = typer.Option(42, "--seed"),
     dashboard: bool = typer.Option(True, "--dashboard/--no-dashboard",
                                    help="Start the dashboard at the end and keep it running."),
+    report: bool = typer.Option(True, "--report/--no-report",
+                                help="Run the monitoring report (the papermill notebooks)."),
     outcomes_share: float = typer.Option(
         DEMO_OUTCOMES_SHARE, "--outcomes-share",
         help="Share of the simulated applications whose outcome is sent back (0: none)."),
@@ -62,7 +66,7 @@ def demo(
                              help="--real: days the production file is replayed over."),
 ) -> None:
     """Run the whole job: data, model, API, drifting traffic, drift, alerts, report, dashboard."""
-    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay, real, days)
+    _demo(rows, seed, dashboard, outcomes_share, outcomes_delay, real, days, report)
 
 
 def _train(settings: Settings, rows: int, seed: int) -> None:
@@ -76,16 +80,17 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
         frame = generate(rows, seed)
         write_applications(frame, train_path)
     console.print(f"{len(frame):,} rows -> {train_path} (default rate {frame['TARGET'].mean():.2%})")
-    bundle = _fit(settings, frame, seed)
+    bundle = _fit(settings, frame, seed, file_source(train_path, len(frame)))
     scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
     console.print(f"1,000 new applications scored in "
                   f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
                   f"{1 - scores.refused.mean():.1%} approved")
 
 
-def _fit(settings: Settings, frame: pd.DataFrame, seed: int) -> ModelBundle:
+def _fit(settings: Settings, frame: pd.DataFrame, seed: int,
+         source: dict[str, Any]) -> ModelBundle:
     """2. the model on ``frame``, saved; 3. its reference in the store."""
-    from creditwatch.model.bundle import save_bundle
+    from creditwatch.cli.model import store_bundle
     from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.store import Store
     from creditwatch.store.reference import load_reference
@@ -94,9 +99,9 @@ def _fit(settings: Settings, frame: pd.DataFrame, seed: int) -> ModelBundle:
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=seed)
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
-    save_bundle(bundle, settings.paths.bundle_dir)
+    bundle.extra["training_data"] = source
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
-    console.print(f"bundle -> {settings.paths.bundle_dir}")
+    store_bundle(bundle, settings.paths.artifacts, serve=True)
 
     console.rule("3. training reference in the store")
     with Store.from_settings(settings) as store:
@@ -230,7 +235,7 @@ def _dashboard(settings: Settings, api_url: str) -> None:
 
 @guarded
 def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
-          outcomes_delay: str, real: bool | None, days: int) -> None:
+          outcomes_delay: str, real: bool | None, days: int, report: bool = True) -> None:
     from creditwatch.simulate import OutcomeOptions
 
     settings = get_settings()
@@ -243,7 +248,7 @@ def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
         console.print(f"[bold]{switch_hint(settings)}[/]", soft_wrap=True)
         _train(settings, rows, seed)
     else:
-        _fit(settings, data.train, seed)
+        _fit(settings, data.train, seed, data.source)
     api, url = _api(settings)
     with api.start():
         console.print(f"API up; logs in {api.log_path}")
@@ -254,7 +259,10 @@ def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
         _settle(url)
         _drift(settings, days if data is not None else 8)
         _alerts(settings)
-        _report(settings)
+        if report:
+            _report(settings)
+        else:
+            console.print("8. monitoring report skipped (--no-report)")
         elapsed = datetime.now(UTC) - started
         console.rule(f"done in {elapsed / timedelta(seconds=1):.0f} s")
         if dashboard:

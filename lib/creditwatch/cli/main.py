@@ -17,6 +17,7 @@ from creditwatch.cli import model_compare as model_compare_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
 from creditwatch.cli import reasons as reasons_cmd
+from creditwatch.cli import registry as registry_cmd
 from creditwatch.cli import report as report_cmd
 from creditwatch.cli import retention as retention_cmd
 from creditwatch.cli import serve as serve_cmd
@@ -31,6 +32,7 @@ app = typer.Typer(
 data_cmd.register(app)
 db_cmd.register(app)
 model_cmd.register(app)
+registry_cmd.register(app)
 demo_cmd.register(app)
 serve_cmd.register(app)
 simulate_cmd.register(app)
@@ -44,11 +46,7 @@ report_cmd.register(app)
 fairness_cmd.register(app)
 audit_cmd.register(app)
 retention_cmd.register(app)
-# The `model` group (versions, promotion) comes with the registry work; until it is merged,
-# this group holds only the shadow's `model compare`.
-model_app = typer.Typer(help="Model versions and the challenger in shadow.", no_args_is_help=True)
-app.add_typer(model_app, name="model")
-model_compare_cmd.register(model_app)  # `creditwatch model compare` (challenger in shadow)
+model_compare_cmd.register(registry_cmd.model_app)  # `model compare` (challenger in shadow)
 
 
 def main() -> None:  # pragma: no cover - console script shim

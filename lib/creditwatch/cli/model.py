@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -11,11 +11,16 @@ from rich.table import Table
 from creditwatch.cli.common import console, guarded, progress
 from creditwatch.config import get_settings
 
+if TYPE_CHECKING:  # loading LightGBM waits for the command that needs it
+    from creditwatch.model.bundle import ModelBundle
+
 
 def train(
     data: Path = typer.Option(..., "--data", "-d", dir_okay=False,
                               help="Training applications with TARGET (.csv or .parquet)."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
+    out: Path | None = typer.Option(None, "--out", "-o", help=(
+        "Write the bundle to this folder instead of adding a version to the registry "
+        "(artifacts/models/<version>/).")),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
     exclude: str = typer.Option("", "--exclude", metavar="FIELD[,FIELD]", help=(
         "Train without these fields and every derived feature built from them.")),
@@ -23,7 +28,9 @@ def train(
         "Also train with and without the protected attributes (AUC and cost of both) and "
         "measure how well the features predict each of them (proxies).")),
 ) -> None:
-    """Train the LightGBM model, choose the cost-optimal threshold, write the bundle."""
+    """Train the LightGBM model, choose the cost-optimal threshold, and add it to the registry
+    as a new version; the champion is unchanged (a project with no model yet gets it as its
+    champion). `creditwatch model promote` makes it answer."""
     _train(data, out, seed, exclude, fairness_report)
 
 
@@ -31,8 +38,8 @@ def train(
 def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
            fairness_report: bool) -> None:
     from creditwatch.files.loader import load_applications
-    from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
+    from creditwatch.registry.catalog import file_source
 
     settings = get_settings()
     loaded = load_applications(data)
@@ -47,10 +54,39 @@ def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
                       "attributes for the comparison (--no-fairness-report skips it)")
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
-    target = save_bundle(bundle, out or settings.paths.bundle_dir)
+    bundle.extra["training_data"] = file_source(data, len(loaded.frame))
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     print_fairness_report(bundle.extra.get("fairness") or {})
-    console.print(f"bundle written to {target}")
+    store_bundle(bundle, settings.paths.artifacts, out)
+
+
+def store_bundle(bundle: ModelBundle, artifacts: Path, out: Path | None = None, *,
+                 serve: bool = False) -> None:
+    """Write a trained bundle to ``out``, or add it to the registry and say what it is now.
+    ``serve`` (the demo, which serves the model it just trained, as it always has): make it
+    the champion whatever the champion was, without the promotion's same-input check (a
+    demo on real data after one on synthetic data reads other categories)."""
+    from creditwatch.model.bundle import save_bundle
+    from creditwatch.registry import CHAMPION, set_pointer
+    from creditwatch.registry.versions import add_version
+
+    if out is not None:
+        console.print(f"bundle written to {save_bundle(bundle, out)} (not registered)")
+        return
+    added = add_version(artifacts, bundle)
+    if added.migrated:
+        console.print(f"the legacy artifacts/model bundle is now version {added.migrated}, "
+                      "the champion")
+    console.print(f"version {added.version} {'was already' if added.existed else 'added'} "
+                  f"in {added.directory}")
+    if added.champion:
+        console.print(f"{added.version} is the champion (the project had none)")
+    elif serve:
+        set_pointer(artifacts, CHAMPION, added.version)
+        console.print(f"{added.version} is the champion (the demo serves what it trains)")
+    else:
+        console.print(f"champion unchanged; `creditwatch model promote {added.version}` "
+                      "makes it answer")
 
 
 def print_training_report(metrics: dict[str, float], threshold: float, version: str) -> None:
@@ -97,7 +133,9 @@ def score(
                               help="Applications to score (.csv or .parquet)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output file; default <data>.scores.parquet beside the input."),
-    model: Path | None = typer.Option(None, "--model", help="Bundle folder; default artifacts/model."),
+    model: Path | None = typer.Option(None, "--model", help=(
+        "Bundle folder; default the champion's (artifacts/models/<version>), else "
+        "artifacts/model.")),
 ) -> None:
     """Score every application of a file and write one row of results per application."""
     _score(data, out, model)
