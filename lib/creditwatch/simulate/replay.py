@@ -1,8 +1,9 @@
 """Replay a file's applications through the API as production traffic (``simulate --from-file``).
 
 The file's rows are sent as they are, ``SK_ID_CURR`` included and ``TARGET`` left out, in
-file order or shuffled with a seed, ``batch_size`` rows per batch, through ``/predict`` (one
-request per row, ``concurrency`` at a time) or ``/predict-batch``. With a batch interval the
+file order or shuffled with a seed (``creditwatch.simulate.shuffle``), ``batch_size`` rows per
+batch, through ``/predict`` (one request per row, ``concurrency`` at a time) or
+``/predict-batch``. With a batch interval the
 batches are stamped one interval apart, ending now (``realtime``: paced over wall-clock time
 instead), exactly as the synthetic run (``creditwatch.simulate.runner``), whose sender,
 retries and summary this shares.
@@ -13,8 +14,10 @@ row does not keep the others out. With ``outcomes`` enabled, once the rows are s
 accepted row's ``TARGET`` is posted to ``/outcomes`` (by its request id, observed
 ``outcomes.delay`` after its application time, if that is not after the run's end).
 
-Progress is kept in a ledger (``creditwatch.simulate.ledger``), so an interrupted replay can
-be resumed without sending anything twice.
+The rows arrive as frames indexed by file row (``files.iter_application_chunks``) and are
+replayed as they arrive: memory holds a chunk and a batch (a shuffle window when shuffled),
+whatever the file's size. Progress is kept in a ledger (``creditwatch.simulate.ledger``), so
+an interrupted replay can be resumed without sending anything twice.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from creditwatch.simulate.payloads import request_rows
 from creditwatch.simulate.result import BatchResult, SimulationResult
 from creditwatch.simulate.runner import Progress, Sender, Unreachable
 from creditwatch.simulate.schedule import BatchPlan
+from creditwatch.simulate.shuffle import shuffled, shuffled_order
 from creditwatch.synthetic.shift import DriftSpec
 from creditwatch.windows import Chunker, Window, parse_time
 
@@ -65,6 +69,7 @@ class ReplayConfig:
     max_consecutive_failures: int = 10
     end: datetime | None = None  # last window ends here (default: now; kept on resume)
     outcomes: OutcomeOptions = field(default_factory=OutcomeOptions)  # share 1: TARGET back
+    window: int = 50_000  # shuffle: rows held at a time (``simulate.shuffle``)
 
     def plan(self) -> dict[str, Any]:
         """What a resumed run must share with the first (see ``Ledger.open``)."""
@@ -74,28 +79,21 @@ class ReplayConfig:
                 "realtime": self.realtime, "rows": self.rows}
 
 
-def _batches(chunks_: Iterable[pd.DataFrame], size: int, order: np.ndarray | None
-             ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-    """(file rows, frame) of ``size`` rows each, in file order, reading chunk by chunk; or
-    in ``order`` (the whole file is then held)."""
-    if order is not None:
-        frame = pd.concat(list(chunks_), ignore_index=True)
-        for first in range(0, len(order), size):
-            rows = order[first:first + size]
-            yield rows, frame.iloc[rows]
-        return
-    offset, carry = 0, None
+def _batches(chunks_: Iterable[pd.DataFrame], size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    """(file rows, frame) of ``size`` rows each, in the order the chunks give them (indexed
+    by file row), holding at most one chunk and one batch."""
+    carry: pd.DataFrame | None = None
     for chunk in chunks_:
         if carry is not None:
-            chunk = pd.concat([carry, chunk], ignore_index=True)
+            chunk = pd.concat([carry, chunk])
         start = 0
         while len(chunk) - start >= size:
-            yield np.arange(offset, offset + size), chunk.iloc[start:start + size]
+            part = chunk.iloc[start:start + size]
+            yield part.index.to_numpy(), part
             start += size
-            offset += size
         carry = chunk.iloc[start:] if start < len(chunk) else None
     if carry is not None:
-        yield np.arange(offset, offset + len(carry)), carry
+        yield carry.index.to_numpy(), carry
 
 
 def refused_fields(data: Any) -> list[str]:
@@ -226,14 +224,15 @@ async def run_async(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], ledger: L
     windows: list[Window] | None = None
     if cfg.batch_interval is not None and not cfg.realtime and n_batches:
         windows = Chunker.latest(n_batches, cfg.batch_interval, end)
-    order = np.random.default_rng(cfg.seed).permutation(cfg.rows) if cfg.shuffle else None
+    if cfg.shuffle:
+        frames = shuffled(frames, shuffled_order(cfg.rows, cfg.seed), cfg.window)
     truth = np.zeros(cfg.rows, dtype=np.int8)
     limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
     async with httpx.AsyncClient(base_url=cfg.api_url, timeout=cfg.timeout_s,
                                  limits=limits) as client:
         replay = _Replay(cfg, Sender(cfg, client, result, progress), ledger, result)
         try:
-            for b, (file_rows, frame) in enumerate(_batches(frames, cfg.batch_size, order)):
+            for b, (file_rows, frame) in enumerate(_batches(frames, cfg.batch_size)):
                 if cfg.outcomes.enabled:
                     truth[file_rows] = frame[TARGET_COLUMN].to_numpy()
                 todo = [i for i, row in enumerate(file_rows) if int(row) not in ledger.done]
