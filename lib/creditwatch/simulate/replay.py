@@ -263,7 +263,8 @@ def open_ledger(cfg: ReplayConfig) -> Ledger:
     """The replay's ledger: new, or with ``cfg.resume`` the earlier run's (``ResumeError``
     when there is none or its options differ)."""
     plan = {**cfg.plan(), "end": (cfg.end or datetime.now(UTC)).isoformat()}
-    return Ledger.open(cfg.ledger_dir, cfg.key, plan, resume=cfg.resume)
+    return Ledger.open(cfg.ledger_dir, cfg.key, plan, resume=cfg.resume,
+                       keep_accepted=cfg.outcomes.enabled)
 
 
 def replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], *, ledger: Ledger | None = None,
