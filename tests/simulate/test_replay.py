@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ import pytest
 
 from creditwatch.files.loader import load_applications, write_applications
 from creditwatch.schema import TRUE_PD_COLUMN
+from creditwatch.simulate.payloads import LazyRows, request_rows
 from creditwatch.simulate.replay import _batches
 from creditwatch.simulate.shuffle import shuffled, shuffled_order
 from creditwatch.synthetic.generator import generate
+from creditwatch.windows import Chunker
 
 from tests.plugins.paths import FIXTURES
 
@@ -51,6 +54,20 @@ def test_batches_are_the_same_whatever_the_chunks() -> None:
     assert [len(f) for _, f in whole] == [4] * 7 + [3]
     for (rows_a, a), (rows_b, b) in zip(whole, chunked, strict=True):
         assert rows_a.tolist() == rows_b.tolist() == (a["x"] // 10).tolist() == (b["x"] // 10).tolist()
+
+
+@pytest.mark.parametrize("block", [1, 7, 50, 1000])
+def test_lazy_rows_are_the_batch_request_rows_in_any_order(block: int) -> None:
+    """A batch's rows made block by block when asked for, in any order and again after
+    their block was dropped, are exactly the dicts (values and stamped times spread over the
+    whole batch's window) that request_rows makes of the whole batch at once."""
+    frame = generate(50, 4).set_index(pd.RangeIndex(100, 150))
+    window = Chunker.latest(1, timedelta(days=1), datetime(2026, 3, 2, tzinfo=UTC))[0]
+    whole = request_rows(frame, window=window)
+    lazy = LazyRows(frame, window, block=block)
+    order = [*range(50), *np.random.default_rng(1).permutation(50).tolist(), 0, 49, 0]
+    assert len(lazy) == 50
+    assert [lazy[i] for i in order] == [whole[i] for i in order]
 
 
 @pytest.mark.parametrize(("chunk", "window"), [(7, 5), (31, 31), (3, 100), (10, 1)])

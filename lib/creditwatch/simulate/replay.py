@@ -38,7 +38,7 @@ import pandas as pd
 from creditwatch.schema import APPLICATION_TIME, TARGET_COLUMN
 from creditwatch.simulate.ledger import Ledger
 from creditwatch.simulate.outcomes import SOURCE, OutcomeOptions, PendingOutcome, chunks
-from creditwatch.simulate.payloads import request_rows
+from creditwatch.simulate.payloads import LazyRows
 from creditwatch.simulate.result import BatchResult, SimulationResult
 from creditwatch.simulate.runner import Progress, Sender, Unreachable
 from creditwatch.simulate.schedule import BatchPlan
@@ -84,14 +84,18 @@ def _batches(chunks_: Iterable[pd.DataFrame], size: int) -> Iterator[tuple[np.nd
     by file row), holding at most one chunk and one batch."""
     carry: pd.DataFrame | None = None
     for chunk in chunks_:
-        if carry is not None:
-            chunk = pd.concat([carry, chunk])
         start = 0
+        if carry is not None:  # complete the carried rows (not a copy of the whole chunk)
+            start = min(size - len(carry), len(chunk))
+            carry = pd.concat([carry, chunk.iloc[:start]])
+            if len(carry) < size:
+                continue
+            yield carry.index.to_numpy(), carry
         while len(chunk) - start >= size:
             part = chunk.iloc[start:start + size]
             yield part.index.to_numpy(), part
             start += size
-        carry = chunk.iloc[start:] if start < len(chunk) else None
+        carry = chunk.iloc[start:].copy() if start < len(chunk) else None  # the chunk can go
     if carry is not None:
         yield carry.index.to_numpy(), carry
 
@@ -122,7 +126,7 @@ class _Replay:
         self.ledger.refused_rows([row], [fields])
 
     async def predict(self, batch: BatchResult, file_rows: np.ndarray,
-                      rows: list[dict[str, Any]], todo: list[int], pace: float) -> None:
+                      rows: LazyRows, todo: list[int], pace: float) -> None:
         sem = asyncio.Semaphore(self.cfg.concurrency)
         start = time.monotonic()
 
@@ -143,7 +147,7 @@ class _Replay:
 
         await asyncio.gather(*(one(k, i) for k, i in enumerate(todo)))
 
-    async def batch(self, batch: BatchResult, file_rows: np.ndarray, rows: list[dict[str, Any]],
+    async def batch(self, batch: BatchResult, file_rows: np.ndarray, rows: LazyRows,
                     todo: set[int], position: int) -> None:
         """/predict-batch over the batch's rows in fixed pieces of ``batch_max`` (the same
         on resume); a piece some of whose rows were refused goes again without them, as
@@ -157,7 +161,7 @@ class _Replay:
             await self._piece(batch, file_rows, rows, piece, rid if whole else f"{rid}r", whole)
 
     async def _piece(self, batch: BatchResult, file_rows: np.ndarray,
-                     rows: list[dict[str, Any]], piece: list[int], rid: str, retry: bool) -> None:
+                     rows: LazyRows, piece: list[int], rid: str, retry: bool) -> None:
         status, data, latency = await self.sender.post(
             "/predict-batch", {"applications": [rows[i] for i in piece]}, rid)
         results = data.get("results") if status == 200 and isinstance(data, dict) else None
@@ -244,7 +248,7 @@ async def run_async(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], ledger: L
                 batch = BatchResult(BatchPlan(b + 1, len(frame), DriftSpec(), name), window)
                 batch.planned = len(todo)
                 result.batches.append(batch)
-                rows = request_rows(frame, window=window)
+                rows = LazyRows(frame, window, block=cfg.batch_max)
                 pace = 0.0
                 if cfg.realtime and cfg.batch_interval is not None:
                     pace = cfg.batch_interval.total_seconds() / max(len(rows), 1)
