@@ -15,8 +15,9 @@ Usage: ``.venv/bin/python benchmarks/bench_files.py [--rows N]``.
 ``--replay`` measures ``simulate --from-file`` instead (its own section, ``bench_files_replay``):
 the train file replayed through ``/predict-batch`` into a fresh server (``creditwatch serve``,
 embedded SQLite store; its model trained on a separate 20,000-row file, as the model's size
-does not change what the client holds), once in file order and once ``--shuffle``, each
-against its own fresh server. The client's time and peak RSS come from ``/usr/bin/time -v``,
+does not change what the client holds), once in file order and once ``--shuffle``, and the
+file's first 100,000 rows in file order (the client's peak should not follow the file's
+size), each against its own fresh server. The client's time and peak RSS come from ``/usr/bin/time -v``,
 the server's peak RSS from its ``VmHWM``. ``--file PATH`` reuses a written train file.
 """
 
@@ -39,6 +40,7 @@ from creditwatch.synthetic.kaggle import TEST_ROWS, TRAIN_ROWS
 from _common import load_note, write_section
 
 GIB = 1024**3
+PREFIX_ROWS = 100_000  # --replay: also a file of the train file's first rows (memory vs size)
 
 
 def measured(args: list[str], root: Path) -> tuple[float, int, str]:
@@ -101,13 +103,20 @@ def replay_main(rows: int, file: Path | None) -> None:
         table = ["| replay | wall time | client peak RSS | server peak RSS | output |",
                  "|---|---:|---:|---:|---|"]
         loads = []
-        for name, extra in (("file order", []), ("--shuffle --seed 1", ["--shuffle", "--seed", "1"])):
-            root = work / name.split()[0].strip("-")
+        prefix = work / "application_train_100k.csv"  # the same rows, a third of the file
+        with train.open("rb") as src, prefix.open("wb") as dst:
+            for _, line in zip(range(PREFIX_ROWS + 1), src, strict=False):
+                dst.write(line)
+        contenders = ((f"file order, first {PREFIX_ROWS:,} rows", prefix, []),
+                      ("file order", train, []),
+                      ("--shuffle --seed 1", train, ["--shuffle", "--seed", "1"]))
+        for n_run, (name, path, extra) in enumerate(contenders):
+            root = work / f"run{n_run}"
             shutil.copytree(bundle, root / "artifacts" / "model")
             port = 8700 + len(table)
             server = serving(root, port)
             try:
-                args = [*cli, "simulate", "--from-file", str(train), "--api-url",
+                args = [*cli, "simulate", "--from-file", str(path), "--api-url",
                         f"http://127.0.0.1:{port}", "--endpoint", "batch", "--batch-size",
                         "10000", "--batch-interval", "1d", "--timeout", "300", *extra]
                 seconds, rss, last = measured(args, root)
