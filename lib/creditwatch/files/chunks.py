@@ -125,8 +125,8 @@ def scan_labels(path: str | Path, *, rows: int = DEFAULT_ROWS,
     labels = [name for name in (ID_COLUMN, TARGET_COLUMN) if name in header]
     scan = LabelScan(has_target=TARGET_COLUMN in header)
     found: dict[str, tuple[int, str, list[object], int | None]] = {}  # count, reason, e.g., row
-    for table in _tables(path, header, rows, columns=labels):
-        raw = _typed(table.select(labels)).to_pandas()
+    for table in _tables(path, header, rows, columns=labels or None):  # Parquet: not 0 columns
+        raw = _typed(table.select(labels)).to_pandas() if labels else pd.DataFrame()
         for name, bad in validate_frame(raw).invalid.items():
             count, _, examples, first = found.get(name, (0, bad.reason, [], None))
             if first is None and (where := first_bad_row(raw[name], bad.examples)) is not None:
