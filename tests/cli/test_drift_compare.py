@@ -99,3 +99,38 @@ def test_exit_code_follows_the_verdict(project: Settings, drift: str, status: st
         return
     assert html.is_file() and html.with_suffix(".json").is_file()
     assert "<html" in html.read_text()[:2000].lower()
+
+
+def test_category_shares_are_reported_per_field(project: Settings) -> None:
+    """drift compare reports, for each categorical field, every category's share of the
+    present values in each file (equal to pandas' value counts of the files; values the
+    reference never has are one UNSEEN row), and prints the fields whose shares moved most:
+    here the revolving-loan share of NAME_CONTRACT_TYPE cut to 1 % in the current file."""
+    reference_file, current_file = project.paths.root / "ref.csv", project.paths.root / "cur.csv"
+    ref = generate(3_000, 1)
+    cur = generate(2_000, 2)
+    cur["NAME_CONTRACT_TYPE"] = ["Revolving loans"] * 20 + ["Cash loans"] * 1_980
+    ref.to_csv(reference_file, index=False)
+    cur.to_csv(current_file, index=False)
+    done = runner.invoke(app, ["drift", "compare", str(reference_file), str(current_file), "--json"])
+    assert done.exit_code in (0, 2), done.output
+    shares = pd.DataFrame(json.loads(done.output.strip().splitlines()[-1])["category_shares"])
+    for name in ("NAME_CONTRACT_TYPE", "NAME_INCOME_TYPE", "FLAG_OWN_CAR"):
+        got = shares.loc[shares["feature"] == name].set_index("category")
+        expected_ref = ref[name].value_counts(normalize=True)
+        current = cur[name].value_counts(normalize=True)
+        expected_cur = current.reindex(expected_ref.index, fill_value=0.0)
+        unseen = current.drop(expected_ref.index, errors="ignore").sum()
+        assert sorted(got.index) == sorted([*map(str, expected_ref.index)] + (
+            ["UNSEEN"] if unseen else [])), name
+        if unseen:
+            assert got.loc["UNSEEN", "reference_share"] == 0
+            np.testing.assert_allclose(got.loc["UNSEEN", "current_share"], unseen, rtol=1e-12)
+        np.testing.assert_allclose(got.loc[list(map(str, expected_ref.index)), "reference_share"],
+                                   expected_ref.to_numpy(), rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(got.loc[list(map(str, expected_ref.index)), "current_share"],
+                                   expected_cur.to_numpy(), rtol=1e-12, err_msg=name)
+    revolving = ref["NAME_CONTRACT_TYPE"].eq("Revolving loans").mean()
+    text = runner.invoke(app, ["drift", "compare", str(reference_file), str(current_file)])
+    assert (f"NAME_CONTRACT_TYPE = Revolving loans: {revolving:.1%} → 1.0% "
+            f"({(0.01 - revolving) * 100:+.1f} pts)") in text.output, text.output

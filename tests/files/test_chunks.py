@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from creditwatch.errors import DataValidationError
-from creditwatch.files import count_rows, iter_application_chunks, load_applications
+from creditwatch.files import (
+    LabelScan,
+    count_rows,
+    iter_application_chunks,
+    load_applications,
+    scan_labels,
+)
+from creditwatch.schema.rules import CLIENT_ID_RULE
 
 from tests.support.bad_files import TRAIN
 
@@ -71,3 +78,33 @@ def test_text_everywhere_does_not_depend_on_the_first_block(tmp_path: Path) -> N
     joined = pd.concat(iter_application_chunks(path, rows=4))
     assert joined["OWN_CAR_AGE"].isna().sum() == 10 + int(raw.loc[10, "OWN_CAR_AGE"] == "")
     assert joined.loc[11, "OWN_CAR_AGE"] == 7.5
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("rows", [1, 4, 100])
+def test_label_scan_counts_rows_and_names_the_first_bad_label(tmp_path: Path, suffix: str,
+                                                             rows: int) -> None:
+    """scan_labels reads the whole file in chunks of any size and gives its exact row count
+    and one line per invalid label column: the bad values counted over every chunk and the
+    file row of the first one (the other columns, even invalid, are not its business)."""
+    good = _copy(tmp_path, suffix)
+    scan = scan_labels(good, rows=rows)
+    assert (scan.rows, scan.has_target, scan.problems) == (12, True, [])
+    frame = pd.read_csv(TRAIN)
+    frame["TARGET"] = frame["TARGET"].astype(float)
+    frame.loc[[6, 10], "TARGET"] = 2.0
+    frame.loc[8, "SK_ID_CURR"] = -3
+    frame.loc[1, "AMT_CREDIT"] = -1.0
+    bad = tmp_path / f"bad{suffix}"
+    frame.to_parquet(bad, index=False) if suffix == ".parquet" else frame.to_csv(bad, index=False)
+    seen: list[int] = []
+    scan = scan_labels(bad, rows=rows, on_rows=seen.append)
+    assert scan.rows == sum(seen) == 12
+    assert [line.split(" (e.g.")[0] for line in scan.problems] == [
+        "TARGET: 2 value(s) not 0 or 1", f"SK_ID_CURR: 1 value(s) not {CLIENT_ID_RULE}"]
+    assert scan.problems[0].endswith("first in row 7") and scan.problems[1].endswith("first in row 9")
+    unlabelled = tmp_path / f"unlabelled{suffix}"
+    frame = frame.drop(columns=["TARGET", "SK_ID_CURR"])
+    frame.to_parquet(unlabelled, index=False) if suffix == ".parquet" else frame.to_csv(
+        unlabelled, index=False)
+    assert scan_labels(unlabelled, rows=rows) == LabelScan(12, False, [])

@@ -65,11 +65,13 @@ class Bar:
 
 
 @contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[Bar]:
-    """A rich progress bar on stderr."""
+def progress(description: str, total: int | None = None, *,
+             transient: bool = False) -> Iterator[Bar]:
+    """A rich progress bar on stderr (``transient``: removed when done, for a preliminary
+    step whose bar would only clutter what follows)."""
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=False,
+        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=transient,
     ) as rich_bar:
         bar = Bar(rich_bar, rich_bar.add_task(description, total=total), total)
         try:

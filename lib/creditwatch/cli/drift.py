@@ -154,6 +154,7 @@ def _compare(reference: Path, current: Path, html: Path | None, as_json: bool,
     if as_json:
         payload = {**result.to_dict(), "reference_file_rows": done.reference_file_rows,
                    "current_file_rows": done.current_file_rows,
+                   "category_shares": _records(done.category_shares),
                    "html_path": str(done.html_path) if done.html_path else None}
         typer.echo(json.dumps(payload, default=str))
         return str(s["status"])
@@ -164,6 +165,7 @@ def _compare(reference: Path, current: Path, html: Path | None, as_json: bool,
                   f"weighted score {s['weighted_drift_score']:.2f} → [bold]{s['status']}[/]",
                   soft_wrap=True)
     _print_drifted(result.features)
+    _print_moved(done.moved_categories())
     if done.html_path:
         console.print(f"Evidently report: {done.html_path}")
     return str(s["status"])
@@ -174,6 +176,25 @@ def _print_drifted(features: pd.DataFrame) -> None:
     if len(drifted):
         console.print("drifted: " + ", ".join(drifted["feature"].head(15)) +
                       (" ..." if len(drifted) > 15 else ""), soft_wrap=True)
+
+
+def _print_moved(moved: pd.DataFrame) -> None:
+    """The categorical fields whose category shares moved most, one line each."""
+    if moved.empty:
+        return
+    console.print("category shares that moved most (reference → current):")
+    for row in moved.to_dict("records"):
+        mark = " (drifted)" if row["drifted"] else ""
+        console.print(f"  {row['feature']} = {row['category']}: {row['reference_share']:.1%} → "
+                      f"{row['current_share']:.1%} ({float(row['change']) * 100:+.1f} pts){mark}",
+                      soft_wrap=True, markup=False)
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, object]]:
+    if frame is None:
+        return []
+    return [{str(k): v for k, v in row.items()}
+            for row in frame.astype(object).where(frame.notna(), None).to_dict("records")]
 
 
 def _ensure_reference(store: Store, settings: Settings) -> None:

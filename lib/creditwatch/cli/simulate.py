@@ -60,13 +60,18 @@ def simulate(
         False, "--resume",
         help="--from-file: continue the interrupted replay of this file (same options); "
              "nothing is sent twice."),
+    chunk_rows: int | None = typer.Option(
+        None, "--chunk-rows", min=1,
+        help="--from-file: rows read from the file at a time, and with --shuffle the rows "
+             "held per window of the shuffled order (default 50,000); memory is bounded by "
+             "it, not by the file's size."),
 ) -> None:
     """Send synthetic applications in batches with drift, or replay a file's applications
     (--from-file), then print a per-batch table."""
     if from_file is not None:
         result = _replay(from_file, api_url, batch_size, batch_interval, realtime, endpoint,
                          concurrency, seed, timeout, outcomes_delay, shuffle,
-                         outcomes_from_target, resume,
+                         outcomes_from_target, resume, chunk_rows,
                          synthetic_only={"--schedule": schedule, "--n-batches": n_batches,
                                          "--error-rate": error_rate or None,
                                          "--outcomes-share": outcomes_share or None})
@@ -74,7 +79,8 @@ def simulate(
         result = _simulate(api_url, schedule, batch_size, n_batches, batch_interval, realtime,
                            endpoint, concurrency, error_rate, seed, timeout, outcomes_share,
                            outcomes_delay, {"--shuffle": shuffle, "--resume": resume,
-                                            "--outcomes-from-target": outcomes_from_target})
+                                            "--outcomes-from-target": outcomes_from_target,
+                                            "--chunk-rows": bool(chunk_rows)})
     if not result.complete:
         raise typer.Exit(1)
 
@@ -118,37 +124,40 @@ def _check_endpoint(endpoint: str) -> None:
         raise CreditwatchError("--endpoint must be 'predict' or 'batch'")
 
 
-def file_frames(path: Path) -> tuple[int, Iterable[pd.DataFrame]]:
-    """The rows of an application file and its schema-typed frames, chunk by chunk, read and
-    checked by the loader ``train`` uses. Missing columns, ids or TARGET values that are not
-    valid stop it (``DataValidationError``); invalid field values do not: those rows are
-    sent, and the API refuses them by field, as it would in production."""
-    from creditwatch.errors import DataValidationError
-    from creditwatch.files.loader import load_applications
-    from creditwatch.schema import ID_COLUMN, TARGET_COLUMN
+def file_frames(path: Path, chunk_rows: int | None = None) -> tuple[int, Iterable[pd.DataFrame]]:
+    """The rows of an application file and its schema-typed frames, ``chunk_rows`` at a
+    time, read by the chunked reader ``score`` uses (``files.iter_application_chunks``).
 
-    loaded = load_applications(path, strict=False)
-    report = loaded.report
-    labels = {name: bad for name, bad in report.invalid.items()
-              if name in (ID_COLUMN, TARGET_COLUMN)}
-    fatal = [line for line in report.errors()
-             if "schema column(s) missing" in line or line.split(":")[0] in labels]
+    Before anything is sent, one streaming pass checks the header and the SK_ID_CURR and
+    TARGET of every row (``files.scan_labels``, which also gives the exact row count):
+    missing columns or invalid ids or TARGET values stop it (``DataValidationError``, naming
+    the first bad row). Invalid field values do not: those rows are sent, and the API
+    refuses them by field, as it would in production."""
+    from creditwatch.errors import DataValidationError
+    from creditwatch.files import count_rows, iter_application_chunks, scan_labels
+    from creditwatch.files.chunks import DEFAULT_ROWS, missing_columns
+    from creditwatch.files.loader import read_header
+
+    chunk_rows = chunk_rows or DEFAULT_ROWS
+    missing = missing_columns(read_header(path))
+    with progress(f"checking {path.name}", count_rows(path), transient=True) as bar:
+        scan = scan_labels(path, rows=chunk_rows, on_rows=bar.advance)
+    fatal = ([missing] if missing else []) + scan.problems
     if fatal:
-        raise DataValidationError(f"{path.name} cannot be replayed: " + "; ".join(fatal),
-                                  report=report)
-    if report.invalid:
-        console.print(f"[yellow]{path.name}: invalid values in {', '.join(report.invalid)}: "
-                      "the API will refuse those rows (reported below by field)[/]",
-                      soft_wrap=True)
-    return len(loaded.frame), [loaded.frame]
+        raise DataValidationError(f"{path.name} cannot be replayed: " + "; ".join(fatal))
+    return scan.rows, iter_application_chunks(path, rows=chunk_rows, strict=False)
 
 
 @guarded
 def _replay(path: Path, api_url: str | None, batch_size: int, interval: str | None,
             realtime: bool, endpoint: str, concurrency: int, seed: int, timeout: float,
             outcomes_delay: str | None, shuffle: bool, outcomes_from_target: bool,
-            resume: bool, synthetic_only: dict[str, object]) -> SimulationResult:
+            resume: bool, chunk_rows: int | None,
+            synthetic_only: dict[str, object]) -> SimulationResult:
     from creditwatch.errors import CreditwatchError
+    from creditwatch.files.chunks import DEFAULT_ROWS
+    from creditwatch.files.loader import read_header
+    from creditwatch.schema import TARGET_COLUMN
     from creditwatch.simulate import OutcomeOptions
     from creditwatch.simulate.ledger import file_key
     from creditwatch.simulate.replay import ReplayConfig
@@ -159,9 +168,9 @@ def _replay(path: Path, api_url: str | None, batch_size: int, interval: str | No
     if given:
         raise CreditwatchError(f"{', '.join(given)}: not with --from-file (the file is the traffic)")
     settings = get_settings()
-    rows, frames = file_frames(path)
-    if outcomes_from_target and rows and "TARGET" not in next(iter(frames)).columns:
+    if outcomes_from_target and TARGET_COLUMN not in read_header(path):
         raise CreditwatchError(f"--outcomes-from-target: {path.name} has no TARGET column")
+    rows, frames = file_frames(path, chunk_rows)
     outcomes = OutcomeOptions.parse(1.0 if outcomes_from_target else 0.0, outcomes_delay,
                                     settings.api.outcomes_max_items)
     cfg = ReplayConfig(
@@ -169,7 +178,8 @@ def _replay(path: Path, api_url: str | None, batch_size: int, interval: str | No
         ledger_dir=ledger_dir(settings), rows=rows, batch_size=batch_size, endpoint=endpoint,
         concurrency=concurrency, batch_interval=parse_duration(interval) if interval else None,
         realtime=realtime, shuffle=shuffle, seed=seed, resume=resume, api_key=settings.api.required_key,
-        timeout_s=timeout, batch_max=settings.api.batch_max_size, outcomes=outcomes)
+        timeout_s=timeout, batch_max=settings.api.batch_max_size, outcomes=outcomes,
+        window=chunk_rows or DEFAULT_ROWS)
     return run_replay(cfg, frames, path)
 
 

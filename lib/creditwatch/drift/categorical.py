@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - other pandas versions
     _ObjectTable = None
 
 
+UNSEEN = "UNSEEN"  # ``level_shares``' row for values the reference does not have
+
+
 @dataclass(frozen=True, slots=True)
 class CategoricalReference:
     """What every window reuses for the categorical columns of one reference."""
@@ -161,3 +164,25 @@ def _lookup(levels: pd.Index) -> np.ndarray | None:
     table = np.full(_SMALL_INT_LEVELS + 1, len(values), dtype=np.int64)  # default: unseen
     table[values.astype(np.int64)] = np.arange(len(values))
     return table
+
+
+def level_shares(ref: CategoricalReference, data: CategoricalBatch) -> pd.DataFrame:
+    """The share of each level among a column's present values, reference and current side
+    by side: feature, category, reference_share, current_share, change (current minus
+    reference). Levels the reference lacks are one row, category ``UNSEEN``, when the
+    current side has any; a side without values has NaN shares."""
+    frames = []
+    for i, (name, levels) in enumerate(zip(ref.names, ref.levels, strict=True)):
+        k = len(levels)
+        ref_counts = data.ref_counts[i, :k + 1].astype(np.float64)
+        cur_counts = np.concatenate([data.cur_counts[i, :k], data.cur_counts[i, -1:]]).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ref_share, cur_share = ref_counts / ref_counts.sum(), cur_counts / cur_counts.sum()
+        keep = slice(None) if cur_counts[-1] else slice(0, k)
+        frames.append(pd.DataFrame({
+            "feature": name, "category": [*map(str, levels), UNSEEN][keep],
+            "reference_share": ref_share[keep], "current_share": cur_share[keep]}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["feature", "category", "reference_share", "current_share"])
+    out["change"] = out["current_share"] - out["reference_share"]
+    return out

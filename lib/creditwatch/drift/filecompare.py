@@ -3,7 +3,10 @@
 The same engine as ``drift run``: a :class:`Reference` fitted on the reference file, compared
 with the current file by ``Reference.compare(settings=...)`` (the same tests, corrections,
 effect-size gates and verdict), weighted by the serving bundle's importances when a bundle is
-given, and on request the same Evidently report (:func:`write_evidently_report`).
+given, and on request the same Evidently report (:func:`write_evidently_report`). Beside the
+tests, the share of every category of every categorical field on both sides
+(``FileComparison.category_shares``), so a move such as the share of revolving loans in
+NAME_CONTRACT_TYPE is read directly.
 
 Both files are read in chunks (``creditwatch.files.iter_application_chunks``), so memory stays
 bounded whatever their size, into a seeded uniform sample of at most ``reference_rows`` rows
@@ -42,8 +45,26 @@ class FileComparison:
     result: DriftResult
     reference_file_rows: int
     current_file_rows: int
+    category_shares: pd.DataFrame | None = None  # ``Reference.category_shares`` of the samples
     html_path: Path | None = None
     json_path: Path | None = None
+
+    def moved_categories(self, n: int = 10) -> pd.DataFrame:
+        """The category whose share moved most in each categorical field (of two equal
+        moves, the larger relative to its reference share), the ``n`` fields with the
+        largest such move first (feature, category, shares, change, drifted)."""
+        shares = self.category_shares
+        if shares is None or shares.empty:
+            return pd.DataFrame(columns=["feature", "category", "reference_share",
+                                         "current_share", "change", "drifted"])
+        size = shares["change"].abs().fillna(0.0)
+        ranked = shares.assign(  # a tie (a two-level field) goes to the larger relative move
+            _size=size.round(12), _relative=size / shares["reference_share"].where(
+                shares["reference_share"] > 0)).fillna({"_relative": np.inf})
+        top = ranked.sort_values(["_size", "_relative"], ascending=False, kind="stable")
+        top = top.drop_duplicates("feature").head(n).drop(columns=["_size", "_relative"])
+        drifted = set(self.result.features.query("drifted")["feature"])
+        return top.assign(drifted=top["feature"].isin(drifted)).reset_index(drop=True)
 
 
 def sample_file(path: Path, rows: int, *, seed: int = SAMPLE_SEED,
@@ -96,7 +117,8 @@ def compare_files(reference: Path, current: Path, settings: Settings, *,
     cur, n_cur = sample_file(current, current_rows or settings.drift.max_rows, on_rows=on_rows)
     fitted = Reference(ref, columns=list(schema.FIELD_NAMES), importances=importances)
     result = fitted.compare(cur, settings=settings)
-    out = FileComparison(reference, current, result, n_ref, n_cur)
+    out = FileComparison(reference, current, result, n_ref, n_cur,
+                         category_shares=fitted.category_shares(cur))
     if html is not None and result.n_features_analyzed and len(cur):
         out.html_path, out.json_path = write_evidently_report(ref, cur, result, html.parent,
                                                               html.name.removesuffix(".html"))

@@ -25,7 +25,12 @@ from creditwatch.config import Settings, get_settings
 from creditwatch.config_groups import DriftConfig
 from creditwatch.drift import correction as corr
 from creditwatch.drift import registry
-from creditwatch.drift.categorical import CategoricalReference, categorical_batch, level_counts
+from creditwatch.drift.categorical import (
+    CategoricalReference,
+    categorical_batch,
+    level_counts,
+    level_shares,
+)
 from creditwatch.drift.numeric import NumericReference, finite_sorted, numeric_batch, sort_rows
 from creditwatch.drift.result import DriftResult, DriftSettings, features_frame
 from creditwatch.schema import FIELD_BY_NAME, FIELDS, Kind
@@ -152,6 +157,14 @@ class Reference:
             _fill(rows[name], test.name, stat[i], p[i], gate.name, effect[i], psi[i],
                   data.n_ref[i], data.n_cur[i])
         return {name: len(current) - int(data.n_cur[i]) for i, name in enumerate(ref.names)}
+
+    def category_shares(self, current: pd.DataFrame) -> pd.DataFrame:
+        """Each tested categorical column's level shares in the reference and in ``current``
+        (``categorical.level_shares``), counted by the kernel the tests use."""
+        ref = self._categorical
+        missing_col = pd.Series(np.full(len(current), np.nan))
+        columns = [current[n] if n in current.columns else missing_col for n in ref.names]
+        return level_shares(ref, categorical_batch(ref, columns))
 
     def _fill_categorical(self, current: pd.DataFrame, rows: dict[str, dict[str, Any]]
                           ) -> dict[str, int]:

@@ -23,11 +23,18 @@ API (what ``score``, ``drift compare`` and ``simulate --from-file`` use)::
 
 ``count_rows(path)`` gives the total for a progress bar: exact for Parquet (its metadata),
 the number of line breaks for a CSV (exact unless quoted cells hold line breaks).
+
+``scan_labels(path)`` reads the file once, chunk by chunk, and checks only its SK_ID_CURR and
+TARGET: the exact row count and one line per invalid label column, with its first bad row.
+A CSV is parsed whole (every cell as text), so a file that cannot be read (a truncated line,
+bytes that are not UTF-8) is found here too. ``simulate --from-file`` runs it before sending
+anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,8 +45,14 @@ import pyarrow.parquet as pq
 
 from creditwatch.errors import DataFileError, DataValidationError
 from creditwatch.files.loader import file_format, read_header, to_schema_frame
-from creditwatch.files.problems import csv_problem, describe_errors, open_binary, validation_message
-from creditwatch.schema import FIELD_BY_NAME, STRING_FIELDS
+from creditwatch.files.problems import (
+    csv_problem,
+    describe_errors,
+    first_bad_row,
+    open_binary,
+    validation_message,
+)
+from creditwatch.schema import FIELD_BY_NAME, ID_COLUMN, STRING_FIELDS, TARGET_COLUMN
 from creditwatch.schema.frames import validate_frame
 
 DEFAULT_ROWS = 50_000
@@ -68,11 +81,9 @@ def iter_application_chunks(path: str | Path, *, rows: int = DEFAULT_ROWS,
     if rows < 1:
         raise ValueError(f"rows must be at least 1; got {rows}")
     header = read_header(path)
-    missing = [name for name in FIELD_BY_NAME if name not in header]
+    missing = missing_columns(header)
     if missing and strict:
-        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        raise DataValidationError(validation_message(
-            path, [f"{len(missing)} schema column(s) missing: {shown}"]))
+        raise DataValidationError(validation_message(path, [missing]))
     start = 0
     for table in _tables(path, header, rows):
         raw = _typed(table).to_pandas()
@@ -87,9 +98,56 @@ def iter_application_chunks(path: str | Path, *, rows: int = DEFAULT_ROWS,
         yield frame
 
 
-def _tables(path: Path, header: list[str], rows: int) -> Iterator[pa.Table]:
-    """Arrow tables of exactly ``rows`` rows (the last may be shorter)."""
-    batches = _csv_batches(path, header) if file_format(path) == "csv" else _parquet_batches(path, rows)
+def missing_columns(header: list[str]) -> str | None:
+    """The problem line of the schema columns a file's header lacks, or None."""
+    missing = [name for name in FIELD_BY_NAME if name not in header]
+    if not missing:
+        return None
+    shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+    return f"{len(missing)} schema column(s) missing: {shown}"
+
+
+@dataclass
+class LabelScan:
+    """What ``scan_labels`` found: rows, whether TARGET is there, the label problems."""
+
+    rows: int = 0
+    has_target: bool = False
+    problems: list[str] = field(default_factory=list)  # one line per invalid label column
+
+
+def scan_labels(path: str | Path, *, rows: int = DEFAULT_ROWS,
+                on_rows: Callable[[int], None] | None = None) -> LabelScan:
+    """One pass over ``path`` checking SK_ID_CURR and TARGET only (see the module docstring);
+    ``on_rows(n)`` after each chunk of ``n`` rows (a progress bar)."""
+    path = Path(path)
+    header = read_header(path)
+    labels = [name for name in (ID_COLUMN, TARGET_COLUMN) if name in header]
+    scan = LabelScan(has_target=TARGET_COLUMN in header)
+    found: dict[str, tuple[int, str, list[object], int | None]] = {}  # count, reason, e.g., row
+    for table in _tables(path, header, rows, columns=labels or None):  # Parquet: not 0 columns
+        raw = _typed(table.select(labels)).to_pandas() if labels else pd.DataFrame()
+        for name, bad in validate_frame(raw).invalid.items():
+            count, _, examples, first = found.get(name, (0, bad.reason, [], None))
+            if first is None and (where := first_bad_row(raw[name], bad.examples)) is not None:
+                first = scan.rows + 1 + where
+            found[name] = (count + bad.count, bad.reason, (examples + bad.examples)[:3], first)
+        scan.rows += table.num_rows
+        if on_rows:
+            on_rows(table.num_rows)
+    for name, (count, reason, examples, first) in found.items():
+        at = "" if first is None else f", first in row {first}"
+        scan.problems.append(f"{name}: {count} value(s) {reason} "
+                             f"(e.g. {', '.join(map(repr, examples))}){at}")
+    return scan
+
+
+def _tables(path: Path, header: list[str], rows: int,
+            columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """Arrow tables of exactly ``rows`` rows (the last may be shorter); ``columns``: a
+    Parquet file is read for these only (a CSV is parsed whole in any case)."""
+    batches = (_csv_batches(path, header) if file_format(path) == "csv"
+               else _parquet_batches(path, rows, columns))
     pending: list[pa.RecordBatch] = []
     held = 0
     for batch in batches:
@@ -115,9 +173,10 @@ def _csv_batches(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
         raise DataFileError(csv_problem(path, f"cannot read it as CSV: {message}")) from None
 
 
-def _parquet_batches(path: Path, rows: int) -> Iterator[pa.RecordBatch]:
+def _parquet_batches(path: Path, rows: int,
+                     columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
     try:
-        yield from pq.ParquetFile(path).iter_batches(batch_size=rows)
+        yield from pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns)
     except (OSError, pa.ArrowException) as exc:
         message = " ".join(str(exc).split())
         raise DataFileError(f"{path}: cannot read it as parquet: {message}") from None

@@ -50,22 +50,26 @@ class Ledger:
     done: set[int] = field(default_factory=set)  # file rows answered (accepted or refused)
     accepted: dict[int, tuple[str, datetime]] = field(default_factory=dict)  # row: (id, time)
     outcomes: set[str] = field(default_factory=set)  # request ids whose outcome was taken
+    keep_accepted: bool = True  # False: ``accepted`` stays empty (no outcomes to send)
     _fh: IO[str] | None = None
 
     @classmethod
-    def open(cls, folder: Path, key: str, plan: dict[str, Any], *, resume: bool) -> Ledger:
+    def open(cls, folder: Path, key: str, plan: dict[str, Any], *, resume: bool,
+             keep_accepted: bool = True) -> Ledger:
         """A new ledger (an earlier one is replaced), or with ``resume`` the earlier one,
-        which must exist and have the same plan (its end moment is kept)."""
+        which must exist and have the same plan (its end moment is kept).
+        ``keep_accepted=False`` keeps only which rows were answered in memory, not each
+        accepted row's id and time (what sending outcomes needs; ~400 bytes a row)."""
         path = folder / f"{key}.jsonl"
         if not resume:
             folder.mkdir(parents=True, exist_ok=True)
-            ledger = cls(path, plan)
+            ledger = cls(path, plan, keep_accepted=keep_accepted)
             ledger._fh = path.open("w", encoding="utf-8")
             ledger._write({"plan": plan})
             return ledger
         if not path.is_file():
             raise ResumeError(f"nothing to resume: no earlier replay of this file ({path})")
-        ledger = cls._read(path)
+        ledger = cls._read(path, keep_accepted)
         changed = [k for k in PLAN_KEYS if ledger.plan.get(k) != plan.get(k)]
         if changed:
             was = ", ".join(f"{k} {ledger.plan.get(k)!r}" for k in changed)
@@ -74,17 +78,17 @@ class Ledger:
         return ledger
 
     @classmethod
-    def _read(cls, path: Path) -> Ledger:
-        lines = path.read_text(encoding="utf-8").splitlines()
+    def _read(cls, path: Path, keep_accepted: bool) -> Ledger:
         try:
-            ledger = cls(path, json.loads(lines[0])["plan"])
-            for line in lines[1:]:
-                try:
-                    entry = json.loads(line)
-                except ValueError:  # a line cut short by a kill: its rows are sent again
-                    continue
-                ledger._apply(entry)
-        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            with path.open(encoding="utf-8") as lines:  # line by line: it can be large
+                ledger = cls(path, json.loads(next(lines))["plan"], keep_accepted=keep_accepted)
+                for line in lines:
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:  # a line cut short by a kill: its rows are sent again
+                        continue
+                    ledger._apply(entry)
+        except (StopIteration, KeyError, TypeError, ValueError) as exc:
             raise ResumeError(f"{path}: not a replay ledger ({exc})") from None
         return ledger
 
@@ -94,7 +98,7 @@ class Ledger:
             return
         rows = entry["rows"]
         self.done.update(rows)
-        if entry["status"] == "accepted":
+        if entry["status"] == "accepted" and self.keep_accepted:
             for row, rid, at in zip(rows, entry["ids"], entry["at"], strict=True):
                 self.accepted[row] = (rid, datetime.fromisoformat(at))
 

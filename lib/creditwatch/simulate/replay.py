@@ -1,8 +1,9 @@
 """Replay a file's applications through the API as production traffic (``simulate --from-file``).
 
 The file's rows are sent as they are, ``SK_ID_CURR`` included and ``TARGET`` left out, in
-file order or shuffled with a seed, ``batch_size`` rows per batch, through ``/predict`` (one
-request per row, ``concurrency`` at a time) or ``/predict-batch``. With a batch interval the
+file order or shuffled with a seed (``creditwatch.simulate.shuffle``), ``batch_size`` rows per
+batch, through ``/predict`` (one request per row, ``concurrency`` at a time) or
+``/predict-batch``. With a batch interval the
 batches are stamped one interval apart, ending now (``realtime``: paced over wall-clock time
 instead), exactly as the synthetic run (``creditwatch.simulate.runner``), whose sender,
 retries and summary this shares.
@@ -13,8 +14,10 @@ row does not keep the others out. With ``outcomes`` enabled, once the rows are s
 accepted row's ``TARGET`` is posted to ``/outcomes`` (by its request id, observed
 ``outcomes.delay`` after its application time, if that is not after the run's end).
 
-Progress is kept in a ledger (``creditwatch.simulate.ledger``), so an interrupted replay can
-be resumed without sending anything twice.
+The rows arrive as frames indexed by file row (``files.iter_application_chunks``) and are
+replayed as they arrive: memory holds a chunk and a batch (a shuffle window when shuffled),
+whatever the file's size. Progress is kept in a ledger (``creditwatch.simulate.ledger``), so
+an interrupted replay can be resumed without sending anything twice.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ import pandas as pd
 from creditwatch.schema import APPLICATION_TIME, TARGET_COLUMN
 from creditwatch.simulate.ledger import Ledger
 from creditwatch.simulate.outcomes import SOURCE, OutcomeOptions, PendingOutcome, chunks
-from creditwatch.simulate.payloads import request_rows
+from creditwatch.simulate.payloads import LazyRows
 from creditwatch.simulate.result import BatchResult, SimulationResult
 from creditwatch.simulate.runner import Progress, Sender, Unreachable
 from creditwatch.simulate.schedule import BatchPlan
+from creditwatch.simulate.shuffle import shuffled, shuffled_order
 from creditwatch.synthetic.shift import DriftSpec
 from creditwatch.windows import Chunker, Window, parse_time
 
@@ -65,6 +69,7 @@ class ReplayConfig:
     max_consecutive_failures: int = 10
     end: datetime | None = None  # last window ends here (default: now; kept on resume)
     outcomes: OutcomeOptions = field(default_factory=OutcomeOptions)  # share 1: TARGET back
+    window: int = 50_000  # shuffle: rows held at a time (``simulate.shuffle``)
 
     def plan(self) -> dict[str, Any]:
         """What a resumed run must share with the first (see ``Ledger.open``)."""
@@ -74,28 +79,25 @@ class ReplayConfig:
                 "realtime": self.realtime, "rows": self.rows}
 
 
-def _batches(chunks_: Iterable[pd.DataFrame], size: int, order: np.ndarray | None
-             ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
-    """(file rows, frame) of ``size`` rows each, in file order, reading chunk by chunk; or
-    in ``order`` (the whole file is then held)."""
-    if order is not None:
-        frame = pd.concat(list(chunks_), ignore_index=True)
-        for first in range(0, len(order), size):
-            rows = order[first:first + size]
-            yield rows, frame.iloc[rows]
-        return
-    offset, carry = 0, None
+def _batches(chunks_: Iterable[pd.DataFrame], size: int) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    """(file rows, frame) of ``size`` rows each, in the order the chunks give them (indexed
+    by file row), holding at most one chunk and one batch."""
+    carry: pd.DataFrame | None = None
     for chunk in chunks_:
-        if carry is not None:
-            chunk = pd.concat([carry, chunk], ignore_index=True)
         start = 0
+        if carry is not None:  # complete the carried rows (not a copy of the whole chunk)
+            start = min(size - len(carry), len(chunk))
+            carry = pd.concat([carry, chunk.iloc[:start]])
+            if len(carry) < size:
+                continue
+            yield carry.index.to_numpy(), carry
         while len(chunk) - start >= size:
-            yield np.arange(offset, offset + size), chunk.iloc[start:start + size]
+            part = chunk.iloc[start:start + size]
+            yield part.index.to_numpy(), part
             start += size
-            offset += size
-        carry = chunk.iloc[start:] if start < len(chunk) else None
+        carry = chunk.iloc[start:].copy() if start < len(chunk) else None  # the chunk can go
     if carry is not None:
-        yield np.arange(offset, offset + len(carry)), carry
+        yield carry.index.to_numpy(), carry
 
 
 def refused_fields(data: Any) -> list[str]:
@@ -124,7 +126,7 @@ class _Replay:
         self.ledger.refused_rows([row], [fields])
 
     async def predict(self, batch: BatchResult, file_rows: np.ndarray,
-                      rows: list[dict[str, Any]], todo: list[int], pace: float) -> None:
+                      rows: LazyRows, todo: list[int], pace: float) -> None:
         sem = asyncio.Semaphore(self.cfg.concurrency)
         start = time.monotonic()
 
@@ -145,7 +147,7 @@ class _Replay:
 
         await asyncio.gather(*(one(k, i) for k, i in enumerate(todo)))
 
-    async def batch(self, batch: BatchResult, file_rows: np.ndarray, rows: list[dict[str, Any]],
+    async def batch(self, batch: BatchResult, file_rows: np.ndarray, rows: LazyRows,
                     todo: set[int], position: int) -> None:
         """/predict-batch over the batch's rows in fixed pieces of ``batch_max`` (the same
         on resume); a piece some of whose rows were refused goes again without them, as
@@ -159,7 +161,7 @@ class _Replay:
             await self._piece(batch, file_rows, rows, piece, rid if whole else f"{rid}r", whole)
 
     async def _piece(self, batch: BatchResult, file_rows: np.ndarray,
-                     rows: list[dict[str, Any]], piece: list[int], rid: str, retry: bool) -> None:
+                     rows: LazyRows, piece: list[int], rid: str, retry: bool) -> None:
         status, data, latency = await self.sender.post(
             "/predict-batch", {"applications": [rows[i] for i in piece]}, rid)
         results = data.get("results") if status == 200 and isinstance(data, dict) else None
@@ -226,14 +228,15 @@ async def run_async(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], ledger: L
     windows: list[Window] | None = None
     if cfg.batch_interval is not None and not cfg.realtime and n_batches:
         windows = Chunker.latest(n_batches, cfg.batch_interval, end)
-    order = np.random.default_rng(cfg.seed).permutation(cfg.rows) if cfg.shuffle else None
+    if cfg.shuffle:
+        frames = shuffled(frames, shuffled_order(cfg.rows, cfg.seed), cfg.window)
     truth = np.zeros(cfg.rows, dtype=np.int8)
     limits = httpx.Limits(max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency)
     async with httpx.AsyncClient(base_url=cfg.api_url, timeout=cfg.timeout_s,
                                  limits=limits) as client:
         replay = _Replay(cfg, Sender(cfg, client, result, progress), ledger, result)
         try:
-            for b, (file_rows, frame) in enumerate(_batches(frames, cfg.batch_size, order)):
+            for b, (file_rows, frame) in enumerate(_batches(frames, cfg.batch_size)):
                 if cfg.outcomes.enabled:
                     truth[file_rows] = frame[TARGET_COLUMN].to_numpy()
                 todo = [i for i, row in enumerate(file_rows) if int(row) not in ledger.done]
@@ -245,7 +248,7 @@ async def run_async(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], ledger: L
                 batch = BatchResult(BatchPlan(b + 1, len(frame), DriftSpec(), name), window)
                 batch.planned = len(todo)
                 result.batches.append(batch)
-                rows = request_rows(frame, window=window)
+                rows = LazyRows(frame, window, block=cfg.batch_max)
                 pace = 0.0
                 if cfg.realtime and cfg.batch_interval is not None:
                     pace = cfg.batch_interval.total_seconds() / max(len(rows), 1)
@@ -264,7 +267,8 @@ def open_ledger(cfg: ReplayConfig) -> Ledger:
     """The replay's ledger: new, or with ``cfg.resume`` the earlier run's (``ResumeError``
     when there is none or its options differ)."""
     plan = {**cfg.plan(), "end": (cfg.end or datetime.now(UTC)).isoformat()}
-    return Ledger.open(cfg.ledger_dir, cfg.key, plan, resume=cfg.resume)
+    return Ledger.open(cfg.ledger_dir, cfg.key, plan, resume=cfg.resume,
+                       keep_accepted=cfg.outcomes.enabled)
 
 
 def replay(cfg: ReplayConfig, frames: Iterable[pd.DataFrame], *, ledger: Ledger | None = None,
