@@ -4,7 +4,8 @@ The reference walks (``audit.reference``) read rows through SQLAlchemy and hash 
 through ``store.chain.row_hash``, which normalises every time it reads: about 30 µs a row on
 SQLite and 50 µs on PostgreSQL, most of it per-value Python. Here:
 
-* rows come from the DBAPI cursor (sqlite3 / psycopg) in keyset pages: no result-row objects;
+* rows come from the DBAPI cursor (sqlite3 / psycopg) in pages of key ranges: no result-row
+  objects, and index range scans whatever the planner's statistics;
 * PostgreSQL prints the times itself (``to_char`` in UTC: the canonical text), so no datetime
   is built and printed again; SQLite stores that very text;
 * a row's hash is one join of its values' ``str`` (a float's ``str`` is its ``repr``; None is
@@ -32,24 +33,26 @@ from creditwatch.store.chain import _SEP, FIELDS, TIMES, inputs_match, link, row
 
 PAGE = 50_000
 Tick = Callable[[int], None]
+Range = tuple[int, int]  # (lo, hi]: lo excluded, hi included
 
 
-def _pages(conn: Connection, sql: str, params: dict[str, Any]) -> Iterator[list[Any]]:
-    """Keyset pages of ``sql`` (ordered by its first column, filtered ``> :last``, limited)
-    read through the driver's cursor."""
+def _pages(conn: Connection, sql: str, params: dict[str, Any], span: Range,
+           ) -> Iterator[list[Any]]:
+    """Pages of ``sql`` (filtered ``> :lo AND <= :hi`` on its key) over ``span`` = (lo, hi],
+    ``PAGE`` keys at a time, through the driver's cursor. Key ranges rather than ``ORDER BY
+    ... LIMIT`` pages: a range is an index range scan whatever the planner's statistics,
+    where PostgreSQL, before it has analysed a freshly filled table, may scan and sort the
+    whole table for every LIMIT page."""
     if conn.dialect.name == "postgresql":  # psycopg takes %(name)s where sqlite3 takes :name
-        names = "|".join(re.escape(name) for name in (*params, "last"))
+        names = "|".join(re.escape(name) for name in (*params, "lo", "hi"))
         sql = re.sub(rf"(?<!:):({names})\b", r"%(\1)s", sql)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        last = -1
-        while True:
-            cursor.execute(sql, {**params, "last": last})
+        for lo in range(span[0], span[1], PAGE):
+            cursor.execute(sql, {**params, "lo": lo, "hi": min(lo + PAGE, span[1])})
             rows = cursor.fetchall()
-            if not rows:
-                return
-            yield rows
-            last = int(rows[-1][0])
+            if rows:
+                yield rows
     finally:
         cursor.close()
 
@@ -75,12 +78,12 @@ def hasher(kind: str) -> Callable[[Sequence[Any]], str]:
     return digest
 
 
-def walk_chain(conn: Connection, where: str, params: dict[str, Any], expected: int,
-               previous: str, result: Verification, tick: Tick) -> str:
+def walk_chain(conn: Connection, seqs: Range, expected: int, previous: str,
+               result: Verification, tick: Tick) -> str:
     """As ``reference.walk_chain``."""
-    sql = (f"SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
-           f"WHERE seq > :last{where} ORDER BY seq LIMIT {PAGE}")
-    for rows in _pages(conn, sql, params):
+    sql = ("SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
+           "WHERE seq > :lo AND seq <= :hi ORDER BY seq")
+    for rows in _pages(conn, sql, {}, seqs):
         for seq, kind, row_id, digest, chained in rows:
             if seq != expected:
                 result.add(Break("gap", kind, seq, row_id))
@@ -93,7 +96,7 @@ def walk_chain(conn: Connection, where: str, params: dict[str, Any], expected: i
 
 
 def walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, result: Verification,
-              tick: Tick, ids: tuple[int, int] | None = None) -> None:
+              tick: Tick, ids: Range) -> None:
     """As ``reference.walk_rows``, without its join: each page of rows, then the entries of
     that page's id range by the (kind, row_id) index. A join would leave the plan to the
     database, and PostgreSQL without fresh statistics sorts the whole log for every page."""
@@ -102,10 +105,8 @@ def walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, result: Ver
     extra = (", t.inputs_purged_at" + (", t.inputs::text" if pg else ", t.inputs")
              if inputs else "")
     since = " AND t.received_at >= :b" if bound is not None else ""
-    if ids is not None:  # a slice of the table: ids in (lo, hi]
-        since += f" AND t.id > {int(ids[0])} AND t.id <= {int(ids[1])}"
     sql = (f"SELECT {row_columns(kind, pg)}{extra} FROM {table} t "
-           f"WHERE t.id > :last{since} ORDER BY t.id LIMIT {PAGE}")
+           f"WHERE t.id > :lo AND t.id <= :hi{since} ORDER BY t.id")
     mark = "%s" if pg else "?"
     lookup = (f"SELECT row_id, seq, row_hash FROM audit_log WHERE kind = {mark} "
               f"AND row_id >= {mark} AND row_id <= {mark}")
@@ -113,7 +114,7 @@ def walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, result: Ver
     count = 0
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for rows in _pages(conn, sql, {"b": bound} if bound is not None else {}):
+        for rows in _pages(conn, sql, {"b": bound} if bound is not None else {}, ids):
             cursor.execute(lookup, (kind, rows[0][0], rows[-1][0]))
             entries = {rid: (seq, stored) for rid, seq, stored in cursor.fetchall()}
             for row in rows:

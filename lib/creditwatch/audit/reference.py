@@ -14,14 +14,17 @@ from creditwatch.store.chain import FIELDS, inputs_match, keyset_pages, link, ro
 
 CHUNK = 50_000
 Tick = Callable[[int], None]
+Range = tuple[int, int]  # (lo, hi]: lo excluded, hi included
 
 
-def walk_chain(conn: Connection, where: str, params: dict[str, Any], expected: int,
-               previous: str, result: Verification, tick: Tick) -> str:
-    """Check the numbering and links of the entries from ``expected`` on (``where``: extra
-    SQL on ``seq``, parameters named ``:name``); returns the last chain hash."""
-    for rows in keyset_pages(conn, f"SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
-                              f"WHERE seq > :last{where} ORDER BY seq LIMIT {CHUNK}", params):
+def walk_chain(conn: Connection, seqs: Range, expected: int, previous: str,
+               result: Verification, tick: Tick) -> str:
+    """Check the numbering and links of the entries with ``seq`` in ``seqs`` = (lo, hi],
+    the first expected to be number ``expected`` and to follow ``previous``; returns the
+    last chain hash."""
+    for rows in keyset_pages(conn, "SELECT seq, kind, row_id, row_hash, chain_hash FROM "
+                             "audit_log WHERE seq > :last AND seq > :lo AND seq <= :hi "
+                             f"ORDER BY seq LIMIT {CHUNK}", {"lo": seqs[0], "hi": seqs[1]}):
         for seq, kind, row_id, digest, chained in rows:
             if seq != expected:
                 result.add(Break("gap", str(kind), int(seq), int(row_id)))
@@ -34,17 +37,16 @@ def walk_chain(conn: Connection, where: str, params: dict[str, Any], expected: i
 
 
 def walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, result: Verification,
-              tick: Tick, ids: tuple[int, int] | None = None) -> None:
-    """Hash each row of ``kind``'s table against its entry (and, with ``inputs``, its stored
-    inputs against their digest)."""
+              tick: Tick, ids: Range) -> None:
+    """Hash each row of ``kind``'s table with an id in ``ids`` = (lo, hi] against its entry
+    (and, with ``inputs``, its stored inputs against their digest)."""
     pg = conn.dialect.name == "postgresql"
     table, fields = TABLES[kind], FIELDS[kind]
     columns = ", ".join(f"t.{c}" for c in fields)
     extra = (", t.inputs_purged_at" + (", t.inputs::text" if pg else ", t.inputs")
              if inputs else "")
     since = " AND t.received_at >= :b" if bound is not None else ""
-    if ids is not None:  # a slice of the table: ids in (lo, hi]
-        since += f" AND t.id > {int(ids[0])} AND t.id <= {int(ids[1])}"
+    since += f" AND t.id > {int(ids[0])} AND t.id <= {int(ids[1])}"
     sql = (f"SELECT {columns}, a.seq, a.row_hash{extra} FROM {table} t "
            f"LEFT JOIN audit_log a ON a.kind = '{kind}' AND a.row_id = t.id "
            f"WHERE t.id > :last{since} ORDER BY t.id LIMIT {CHUNK}")

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, text
 
 from creditwatch.audit import fast, reference
+from creditwatch.audit.fast import Range
 from creditwatch.audit.result import MAX_BREAKS, TABLES, Verification
 from creditwatch.store.chain import GENESIS, KINDS, PREDICTION
 
 WALKS = {"fast": fast, "reference": reference}
-Range = tuple[int, int]  # (lo, hi]: lo excluded, hi included
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +59,12 @@ def walk(conn: Connection, part: Slice, bound: Any, inputs: bool, walks: str,
     """Walk one slice on ``conn`` into ``result``."""
     module = WALKS[walks]
     if part.seq is not None:
-        lo, hi = part.seq
+        lo = part.seq[0]
         before = conn.execute(text("SELECT seq, chain_hash FROM audit_log WHERE seq <= :lo "
                                    "ORDER BY seq DESC LIMIT 1"), {"lo": lo}).first()
         expected, previous = (1, GENESIS) if before is None else (int(before[0]) + 1,
                                                                   str(before[1]))
-        result.head = module.walk_chain(conn, f" AND seq > {int(lo)} AND seq <= {int(hi)}",
-                                        {}, expected, previous, result, tick)
+        result.head = module.walk_chain(conn, part.seq, expected, previous, result, tick)
     for kind in KINDS:
         module.walk_rows(conn, kind, bound, inputs and kind == PREDICTION, result, tick,
                          ids=part.ids[kind])
