@@ -14,9 +14,8 @@
    /predict throughput by at most 5 %.
 2. Verifying: a store filled with ``--entries`` predictions (small inputs; written through
    ``write_predictions`` in batches of 5,000, so each has its chain entry), then
-   ``audit.verify`` over all of it, median of ``--runs``, three contenders interleaved: the
-   reference walk, the fast walk, and the fast walk in two processes (``audit.slices``);
-   with ``--inputs`` once (fast walk). Goal: 1M
+   ``audit.verify`` over all of it, median of ``--runs``, the reference walk and the fast
+   walk interleaved; with ``--inputs`` once (fast walk). Goal: 1M
    entries in <= 10 s. Then ``retention purge`` of all of them (batches of 5,000), and
    ``verify --inputs`` again (it must still hold).
 """
@@ -101,7 +100,7 @@ def _fill(url: str, n: int) -> None:
             } for i in range(first, min(first + SEED_BATCH, n))])
 
 
-WALKS = {"reference": ("reference", 1), "fast": ("fast", 1), "fast, 2 workers": ("fast", 2)}
+WALKS = ("reference", "fast")
 
 
 def _verify_time(url: str, runs: int, inputs: bool,
@@ -112,10 +111,9 @@ def _verify_time(url: str, runs: int, inputs: bool,
         entries = 0
         for _ in range(runs):
             for name in contenders:
-                walks, workers = WALKS[name]
                 with store.engine.connect() as conn:
                     t0 = time.perf_counter()
-                    result = verify(conn, inputs=inputs, walks=walks, workers=workers)
+                    result = verify(conn, inputs=inputs, walks=name)
                     samples[name].append(time.perf_counter() - t0)
                 assert result.intact
                 entries = result.entries
@@ -157,7 +155,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 _fill(url, args.entries)
                 fill_s = time.perf_counter() - t0
-                walk, entries = _verify_time(url, args.runs, inputs=False, contenders=tuple(WALKS))
+                walk, entries = _verify_time(url, args.runs, inputs=False, contenders=WALKS)
                 deep = _verify_time(url, 1, inputs=True)[0]["fast"]
                 purge_s = _purge_time(url)
                 after = _verify_time(url, 1, inputs=True)[0]["fast"]
@@ -170,16 +168,15 @@ def main() -> None:
                 pgadmin.drop_database(admin_database_url(), name)
     body = ["| store | batch of 1,000, chain on | chain off | chain share of the batch | "
             "writer CPU added per prediction | verify, entries | verify: reference walk | "
-            "fast walk | fast, 2 workers | fast / reference | verify --inputs (fast) | "
+            "fast walk | fast / reference | verify --inputs (fast) | "
             "retention purge of them all |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind, cost, entries, walk, deep, purge_s in rows:
         share = (cost["chain_ms"] - cost["off_ms"]) / cost["chain_ms"]
         added = (cost["chain_cpu_ms"] - cost["off_cpu_ms"])  # ms per 1,000 = µs per prediction
         body.append(f"| {kind} | {cost['chain_ms']:.0f} ms | {cost['off_ms']:.0f} ms | "
                     f"{share:.0%} | {added:.0f} µs | {entries:,} | "
                     f"{walk['reference']:.2f} s | {walk['fast']:.2f} s | "
-                    f"{walk['fast, 2 workers']:.2f} s | "
                     f"{walk['fast'] / walk['reference']:.2f} | {deep:.2f} s | {purge_s:.1f} s |")
     body.append("")
     body.append("Goals: verify 1M entries in <= 10 s; the chain lowers /predict throughput by at "

@@ -28,12 +28,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from creditwatch.audit.reference import Range, Tick
 from creditwatch.audit.result import TABLES, Break, Verification
 from creditwatch.store.chain import _SEP, FIELDS, TIMES, inputs_match, link, row_hash
 
 PAGE = 50_000
-Tick = Callable[[int], None]
-Range = tuple[int, int]  # (lo, hi]: lo excluded, hi included
 
 
 def _pages(conn: Connection, sql: str, params: dict[str, Any], span: Range,

@@ -28,21 +28,20 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from creditwatch.audit import slices
+from creditwatch.audit import fast, reference
 from creditwatch.audit.result import MAX_BREAKS, TABLES, Break, Verification
-from creditwatch.store.chain import KINDS
+from creditwatch.store.chain import GENESIS, KINDS, PREDICTION
 from creditwatch.store.types import sqlite_time
 
 Progress = Callable[[int], None]
+WALKS = {"fast": fast, "reference": reference}
 
 
 def verify(conn: Connection, *, since: datetime | None = None, inputs: bool = False,
-           progress: Progress | None = None, walks: str = "fast",
-           workers: int = 1) -> Verification:
+           progress: Progress | None = None, walks: str = "fast") -> Verification:
     """Verify the chain and the rows it covers on ``conn``; ``progress`` is called with the
-    number of entries and rows walked so far; ``walks``: ``fast`` or ``reference``;
-    ``workers``: processes walking slices of the store at once (``audit.slices``; one for
-    an in-memory database, which other processes cannot open)."""
+    number of entries and rows walked so far; ``walks``: ``fast`` or ``reference``."""
+    walk = WALKS[walks]
     result = Verification()
     pg = conn.dialect.name == "postgresql"
     bound = None if since is None else (since if pg else sqlite_time(since))
@@ -53,14 +52,18 @@ def verify(conn: Connection, *, since: datetime | None = None, inputs: bool = Fa
         if progress is not None:
             progress(walked[0])
 
-    if not pg and conn.engine.url.database in (None, "", ":memory:"):
-        workers = 1
-    parts = slices.plan(conn, _first_entry(conn, bound), max(1, workers))
-    if len(parts) == 1:
-        slices.walk(conn, parts[0], bound, inputs, walks, result, tick)
-    else:
-        slices.run(conn, parts, bound, inputs, walks, result, tick)
+    first = _first_entry(conn, bound)
+    top = conn.execute(text("SELECT max(seq) FROM audit_log")).scalar()
+    if first is not None and top is not None:
+        before = conn.execute(text("SELECT chain_hash FROM audit_log WHERE seq = :s"),
+                              {"s": first - 1}).scalar()
+        previous = GENESIS if first == 1 else str(before or "")
+        result.head = walk.walk_chain(conn, (first - 1, int(top)), first, previous, result,
+                                      tick)
     for kind in KINDS:
+        low, high = conn.execute(text(f"SELECT min(id), max(id) FROM {TABLES[kind]}")).one()
+        ids = (-1, -1) if low is None else (int(low) - 1, int(high))
+        walk.walk_rows(conn, kind, bound, inputs and kind == PREDICTION, result, tick, ids)
         _find_deleted(conn, kind, bound, result)
     return result
 

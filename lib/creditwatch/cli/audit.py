@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,37 +14,32 @@ from creditwatch.config import get_settings
 from creditwatch.windows import parse_moment
 
 EXIT_BROKEN = 1
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 Inputs = Annotated[bool, typer.Option(
     "--inputs", help="Also recompute each prediction's inputs digest from its stored inputs "
                      "(parses every inputs document: slower).")]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")]
-Workers = Annotated[int, typer.Option(
-    "--workers", min=1, max=32, help="Processes walking slices of the store at once "
-                                     "(default: 2, or 1 on a one-core machine).")]
 
 audit_app = typer.Typer(help="The tamper-evident decision log.", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def verify(since: options.Since = None, inputs: Inputs = False, json_out: Json = False,
-           workers: Workers = DEFAULT_WORKERS) -> None:
+def verify(since: options.Since = None, inputs: Inputs = False, json_out: Json = False) -> None:
     """Walk the hash chain over stored predictions and outcomes (all of it, or what was
     written --since WHEN). Exit code 0 when intact; 1 naming the first broken entry when a
     row was edited, deleted or inserted outside creditwatch."""
-    _verify(since, inputs, json_out, workers)
+    _verify(since, inputs, json_out)
 
 
 @guarded
-def _verify(since: str | None, inputs: bool, json_out: bool, workers: int) -> None:
+def _verify(since: str | None, inputs: bool, json_out: bool) -> None:
     from creditwatch.audit import verify as walk
     from creditwatch.store import Store
 
     start = None if since is None else parse_moment(since, datetime.now(UTC))
     with (Store.from_settings(get_settings()) as store, store.engine.connect() as conn,
           progress("verifying the audit chain") as bar):
-        result = walk(conn, since=start, inputs=inputs, progress=bar, workers=workers)
+        result = walk(conn, since=start, inputs=inputs, progress=bar)
     first = result.first
     if json_out:
         console.print_json(json.dumps({
