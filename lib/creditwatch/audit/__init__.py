@@ -3,6 +3,7 @@ that the store writes with every prediction and outcome (``creditwatch.store.cha
 
 from __future__ import annotations
 
-from creditwatch.audit.verify import Break, Verification, verify
+from creditwatch.audit.result import Break, Verification
+from creditwatch.audit.verify import verify
 
 __all__ = ["Break", "Verification", "verify"]

@@ -14,91 +14,34 @@ Two passes, both streamed in id order with bounded memory:
 
 ``since`` limits both passes to what was written from then on (entries by ``written_at``,
 rows by ``received_at``); the chain is then checked from the entry before the first one.
+
+The walks come in two implementations with the same verdicts: ``audit.fast`` (the default:
+the driver's cursor, one hash call a row) and ``audit.reference`` (plain SQLAlchemy and
+``store.chain.row_hash``), which the tests hold the fast one to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from creditwatch.store.chain import (
-    FIELDS,
-    GENESIS,
-    KINDS,
-    PREDICTION,
-    inputs_match,
-    keyset_pages,
-    link,
-    row_hash,
-)
+from creditwatch.audit import fast, reference
+from creditwatch.audit.result import MAX_BREAKS, TABLES, Break, Verification
+from creditwatch.store.chain import GENESIS, KINDS, PREDICTION
 from creditwatch.store.types import sqlite_time
 
-CHUNK = 50_000
-TABLES = {PREDICTION: "predictions", "outcome": "outcomes"}
-MAX_BREAKS = 100  # kept in the result; the count goes on
-
-
-@dataclass(frozen=True, slots=True)
-class Break:
-    """One broken place: ``problem`` is edited, deleted, inserted, chain or gap."""
-
-    problem: str
-    kind: str
-    seq: int | None = None  # the chain entry, when there is one
-    row_id: int | None = None
-
-    def describe(self) -> str:
-        entry = f"entry {self.seq}" if self.seq is not None else "no entry"
-        row = f"{TABLES.get(self.kind, self.kind)} id {self.row_id}"
-        return {
-            "edited": f"{entry}: {row} was edited (its content no longer matches the chain)",
-            "inputs": f"{entry}: {row}: its stored inputs no longer match their digest",
-            "deleted": f"{entry}: {row} was deleted",
-            "inserted": f"{row} has no chain entry: inserted outside creditwatch",
-            "chain": f"{entry}: the chain entry itself was altered",
-            "gap": f"{entry}: chain entries before it are missing (deleted)",
-        }[self.problem]
-
-
-@dataclass(slots=True)
-class Verification:
-    """What ``verify`` walked and found; ``head`` is the last entry's chain hash (keep it
-    outside the store, e.g. in a signed report, to anchor the chain)."""
-
-    entries: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    head: str = GENESIS
-    breaks: list[Break] = field(default_factory=list)
-    n_breaks: int = 0
-
-    @property
-    def intact(self) -> bool:
-        return self.n_breaks == 0
-
-    @property
-    def first(self) -> Break | None:
-        """The first broken entry in chain order (rows without an entry last, by id)."""
-        if not self.breaks:
-            return None
-        return min(self.breaks, key=lambda b: (b.seq is None, b.seq or 0, b.row_id or 0))
-
-    def add(self, found: Break) -> None:
-        self.n_breaks += 1
-        if len(self.breaks) < MAX_BREAKS:
-            self.breaks.append(found)
-
-
 Progress = Callable[[int], None]
+WALKS = {"fast": fast, "reference": reference}
 
 
 def verify(conn: Connection, *, since: datetime | None = None, inputs: bool = False,
-           progress: Progress | None = None) -> Verification:
+           progress: Progress | None = None, walks: str = "fast") -> Verification:
     """Verify the chain and the rows it covers on ``conn``; ``progress`` is called with the
-    number of entries and rows walked so far."""
+    number of entries and rows walked so far; ``walks``: ``fast`` or ``reference``."""
+    walk = WALKS[walks]
     result = Verification()
     pg = conn.dialect.name == "postgresql"
     bound = None if since is None else (since if pg else sqlite_time(since))
@@ -109,64 +52,29 @@ def verify(conn: Connection, *, since: datetime | None = None, inputs: bool = Fa
         if progress is not None:
             progress(walked[0])
 
-    _walk_chain(conn, bound, result, tick)
+    first = _first_entry(conn, bound)
+    top = conn.execute(text("SELECT max(seq) FROM audit_log")).scalar()
+    if first is not None and top is not None:
+        before = conn.execute(text("SELECT chain_hash FROM audit_log WHERE seq = :s"),
+                              {"s": first - 1}).scalar()
+        previous = GENESIS if first == 1 else str(before or "")
+        result.head = walk.walk_chain(conn, (first - 1, int(top)), first, previous, result,
+                                      tick)
     for kind in KINDS:
-        _walk_rows(conn, kind, bound, inputs and kind == PREDICTION, pg, result, tick)
+        low, high = conn.execute(text(f"SELECT min(id), max(id) FROM {TABLES[kind]}")).one()
+        ids = (-1, -1) if low is None else (int(low) - 1, int(high))
+        walk.walk_rows(conn, kind, bound, inputs and kind == PREDICTION, result, tick, ids)
         _find_deleted(conn, kind, bound, result)
     return result
 
 
-def _walk_chain(conn: Connection, bound: Any, result: Verification,
-                tick: Callable[[int], None]) -> None:
-    where, params = "", {}
-    expected, previous = 1, GENESIS
-    if bound is not None:
-        first = conn.execute(text("SELECT min(seq) FROM audit_log WHERE written_at >= :b"),
-                             {"b": bound}).scalar()
-        if first is None:
-            return
-        before = conn.execute(text("SELECT chain_hash FROM audit_log WHERE seq = :s"),
-                              {"s": first - 1}).scalar()
-        expected, previous = int(first), GENESIS if first == 1 else str(before or "")
-        where, params = " AND seq >= :first", {"first": first}
-    for rows in keyset_pages(conn, f"SELECT seq, kind, row_id, row_hash, chain_hash FROM audit_log "
-                              f"WHERE seq > :last{where} ORDER BY seq LIMIT {CHUNK}", params):
-        for seq, kind, row_id, digest, chained in rows:
-            if seq != expected:
-                result.add(Break("gap", str(kind), int(seq), int(row_id)))
-            if chained != link(previous, digest):
-                result.add(Break("chain", str(kind), int(seq), int(row_id)))
-            expected, previous = int(seq) + 1, str(chained)
-        result.entries += len(rows)
-        tick(len(rows))
-    result.head = previous
-
-
-def _walk_rows(conn: Connection, kind: str, bound: Any, inputs: bool, pg: bool,
-               result: Verification, tick: Callable[[int], None]) -> None:
-    table, fields = TABLES[kind], FIELDS[kind]
-    columns = ", ".join(f"t.{c}" for c in fields)
-    extra = (", t.inputs_purged_at" + (", t.inputs::text" if pg else ", t.inputs")
-             if inputs else "")
-    since = " AND t.received_at >= :b" if bound is not None else ""
-    sql = (f"SELECT {columns}, a.seq, a.row_hash{extra} FROM {table} t "
-           f"LEFT JOIN audit_log a ON a.kind = '{kind}' AND a.row_id = t.id "
-           f"WHERE t.id > :last{since} ORDER BY t.id LIMIT {CHUNK}")
-    n = len(fields)
-    count = 0
-    for rows in keyset_pages(conn, sql, {"b": bound}):
-        for row in rows:
-            seq, stored = row[n], row[n + 1]
-            rid = int(row[0])
-            if seq is None:
-                result.add(Break("inserted", kind, None, rid))
-            elif row_hash(kind, row[:n]) != stored:
-                result.add(Break("edited", kind, int(seq), rid))
-            elif inputs and row[n + 2] is None and not inputs_match(row[n + 3], row[n - 1]):
-                result.add(Break("inputs", kind, int(seq), rid))
-        count += len(rows)
-        tick(len(rows))
-    result.rows[table] = count
+def _first_entry(conn: Connection, bound: Any) -> int | None:
+    """The first entry to check: 1, or the first written from ``bound`` on (None: none)."""
+    if bound is None:
+        return 1
+    first = conn.execute(text("SELECT min(seq) FROM audit_log WHERE written_at >= :b"),
+                         {"b": bound}).scalar()
+    return None if first is None else int(first)
 
 
 def _find_deleted(conn: Connection, kind: str, bound: Any, result: Verification) -> None:
