@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from rich.table import Table
 
+from creditwatch.cli import options
 from creditwatch.cli.common import console, guarded, progress
+from creditwatch.cli.retrain import report_comparison, retrain, store_window
 from creditwatch.config import get_settings
+from creditwatch.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from creditwatch.retrain import Retrained
 
 
 def train(
-    data: Path = typer.Option(..., "--data", "-d", dir_okay=False,
-                              help="Training applications with TARGET (.csv or .parquet)."),
+    data: Path | None = typer.Option(None, "--data", "-d", dir_okay=False, show_default=False,
+                                     help="Training applications with TARGET (.csv or .parquet)."),
+    from_store: bool = typer.Option(False, "--from-store", help=(
+        "Train on the stored applications with mature outcomes (instead of --data), keep the "
+        "most recent fifth out as a hold-out, and compare the new model with the champion on "
+        "it (report under reports/retrain/).")),
+    since: options.Since = None,
+    until: options.Until = None,
     out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
     exclude: str = typer.Option("", "--exclude", metavar="FIELD[,FIELD]", help=(
@@ -23,19 +35,24 @@ def train(
         "Also train with and without the protected attributes (AUC and cost of both) and "
         "measure how well the features predict each of them (proxies).")),
 ) -> None:
-    """Train the LightGBM model, choose the cost-optimal threshold, write the bundle."""
-    _train(data, out, seed, exclude, fairness_report)
+    """Train the LightGBM model, choose the cost-optimal threshold, write the bundle.
+    --since/--until (application time) only with --from-store."""
+    _train(data, from_store, since, until, out, seed, exclude, fairness_report)
 
 
 @guarded
-def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
-           fairness_report: bool) -> None:
-    from creditwatch.files.loader import load_applications
+def _train(data: Path | None, from_store: bool, since: str | None, until: str | None,
+           out: Path | None, seed: int | None, exclude: str, fairness_report: bool) -> None:
     from creditwatch.model.bundle import save_bundle
-    from creditwatch.model.train import TrainConfig, train_model
+    from creditwatch.model.train import TrainConfig
 
+    if (data is None) == (not from_store):
+        raise ConfigurationError("give exactly one source: --data FILE or --from-store")
+    if not from_store and (since is not None or until is not None):
+        raise ConfigurationError("--since and --until choose stored applications: only with "
+                                 "--from-store")
+    window = store_window(since, until) if from_store else None
     settings = get_settings()
-    loaded = load_applications(data)
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp,
                       seed=settings.model.seed if seed is None else seed,
                       exclude=tuple(exclude.split(",")) if exclude else (),
@@ -45,12 +62,23 @@ def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
     if fairness_report:
         console.print("training three times: the model, and with / without the protected "
                       "attributes for the comparison (--no-fairness-report skips it)")
+    retrained: Retrained | None = None
     with progress("training (early stopping)", cfg.max_rounds) as update:
-        bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
+        if window is not None:
+            retrained = retrain(settings, cfg, window, lambda i, _n: update(i))
+            bundle = retrained.bundle
+        else:
+            from creditwatch.files.loader import load_applications
+            from creditwatch.model.train import train_model
+
+            frame = load_applications(cast(Path, data)).frame
+            bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
     target = save_bundle(bundle, out or settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     print_fairness_report(bundle.extra.get("fairness") or {})
     console.print(f"bundle written to {target}")
+    if retrained is not None:
+        report_comparison(retrained, settings)
 
 
 def print_training_report(metrics: dict[str, float], threshold: float, version: str) -> None:
