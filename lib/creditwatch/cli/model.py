@@ -10,12 +10,14 @@ from rich.table import Table
 
 from creditwatch.cli import options
 from creditwatch.cli.common import console, guarded, progress
-from creditwatch.cli.retrain import report_comparison, retrain, store_window
+from creditwatch.cli.retrain import report_comparison, retrain, store_window, stored_data
 from creditwatch.config import get_settings
 from creditwatch.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from creditwatch.retrain import Retrained
+    import pandas as pd
+
+    from creditwatch.retrain import Retrained, StoreTrainingSet
 
 
 def train(
@@ -43,8 +45,10 @@ def train(
 @guarded
 def _train(data: Path | None, from_store: bool, since: str | None, until: str | None,
            out: Path | None, seed: int | None, exclude: str, fairness_report: bool) -> None:
+    import pandas as pd
+
     from creditwatch.model.bundle import save_bundle
-    from creditwatch.model.train import TrainConfig
+    from creditwatch.model.train import TrainConfig, train_model
 
     if (data is None) == (not from_store):
         raise ConfigurationError("give exactly one source: --data FILE or --from-store")
@@ -59,20 +63,22 @@ def _train(data: Path | None, from_store: bool, since: str | None, until: str | 
                       protected=tuple(settings.fairness.attributes),
                       age_bands=tuple(settings.fairness.age_bands),
                       fairness_report=fairness_report)
+    if window is not None:
+        source: pd.DataFrame | StoreTrainingSet = stored_data(settings, window)
+    else:
+        from creditwatch.files.loader import load_applications
+
+        source = load_applications(cast(Path, data)).frame
     if fairness_report:
         console.print("training three times: the model, and with / without the protected "
                       "attributes for the comparison (--no-fairness-report skips it)")
     retrained: Retrained | None = None
     with progress("training (early stopping)", cfg.max_rounds) as update:
-        if window is not None:
-            retrained = retrain(settings, cfg, window, lambda i, _n: update(i))
-            bundle = retrained.bundle
+        if isinstance(source, pd.DataFrame):
+            bundle = train_model(source, cfg, on_round=lambda i, _n: update(i))
         else:
-            from creditwatch.files.loader import load_applications
-            from creditwatch.model.train import train_model
-
-            frame = load_applications(cast(Path, data)).frame
-            bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
+            retrained = retrain(settings, cfg, source, lambda i, _n: update(i))
+            bundle = retrained.bundle
     target = save_bundle(bundle, out or settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     print_fairness_report(bundle.extra.get("fairness") or {})

@@ -16,7 +16,7 @@ from creditwatch.windows import Window, parse_moment
 if TYPE_CHECKING:
     from creditwatch.model.bundle import ModelBundle
     from creditwatch.model.train import TrainConfig
-    from creditwatch.retrain import Retrained
+    from creditwatch.retrain import Retrained, StoreTrainingSet
 
 
 def store_window(since: str | None, until: str | None, now: datetime | None = None) -> Window:
@@ -40,15 +40,21 @@ def champion(settings: Settings) -> ModelBundle | None:
         return None
 
 
-def retrain(settings: Settings, cfg: TrainConfig, window: Window,
-            on_round: Callable[[int, int], None]) -> Retrained:
-    from creditwatch.retrain import retrain_from_store
+def stored_data(settings: Settings, window: Window) -> StoreTrainingSet:
+    """The training set of ``window``, read with a spinner; refused when unusable."""
+    from creditwatch.retrain import store_training_set
     from creditwatch.store import Store
 
+    with Store.from_settings(settings) as store, console.status("reading stored applications"):
+        return store_training_set(store, window, settings)
+
+
+def retrain(settings: Settings, cfg: TrainConfig, data: StoreTrainingSet,
+            on_round: Callable[[int, int], None]) -> Retrained:
+    from creditwatch.retrain import retrain as train_and_compare
+
     current = champion(settings)  # loaded before the new bundle is saved
-    with Store.from_settings(settings) as store:
-        return retrain_from_store(store, window, cfg, settings, champion=current,
-                                  on_round=on_round)
+    return train_and_compare(data, cfg, settings, champion=current, on_round=on_round)
 
 
 def report_comparison(retrained: Retrained, settings: Settings) -> None:

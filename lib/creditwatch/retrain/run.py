@@ -1,7 +1,7 @@
-"""Retrain from the store: build the training set, train the challenger, judge it against the
-champion on the hold-out (``retrain_from_store``). Saving the bundle and writing the report
-are the caller's (the ``train --from-store`` command), so a failure here leaves nothing
-behind."""
+"""Retrain from the store: train the challenger on a training set (``dataset.training_set``,
+built and checked first, so bad data is refused before any training), judge it against the
+champion on the hold-out (``retrain``). Saving the bundle and writing the report are the
+caller's (the ``train --from-store`` command), so a failure here leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -28,12 +28,16 @@ class Retrained:
     comparison: HoldoutComparison
 
 
-def retrain_from_store(store: Store, window: Window, cfg: TrainConfig, settings: Settings, *,
-                       champion: ModelBundle | None,
-                       on_round: Callable[[int, int], None] | None = None) -> Retrained:
-    """Train on the window's usable rows but the hold-out, then compare on the hold-out
-    (the challenger alone when there is no champion)."""
-    data = training_set(store, window, maturity_share=settings.performance.maturity_share)
+def store_training_set(store: Store, window: Window, settings: Settings) -> StoreTrainingSet:
+    """The window's usable rows, with the configured maturity (``performance.maturity_share``)."""
+    return training_set(store, window, maturity_share=settings.performance.maturity_share)
+
+
+def retrain(data: StoreTrainingSet, cfg: TrainConfig, settings: Settings, *,
+            champion: ModelBundle | None,
+            on_round: Callable[[int, int], None] | None = None) -> Retrained:
+    """Train on the usable rows but the hold-out, then compare on the hold-out (the
+    challenger alone when there is no champion)."""
     bundle = train_model(data.train, cfg, on_round=on_round)
     description = data.describe()
     bundle.extra["training_data"] = description  # extra is outside the version hash
