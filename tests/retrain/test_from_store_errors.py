@@ -41,7 +41,7 @@ def digest(root: Path) -> str | None:
     ([], ("--data FILE or --from-store",)),
     (["--data", "apps.csv", "--from-store"], ("exactly one source",)),
     (["--data", "apps.csv", "--since", "2026-01-01"], ("only with --from-store",)),
-    (["--from-store", "--since", "2026-13-01"], ("2026-13-01", "month")),
+    (["--from-store", "--since", "2026-13-01"], ("2026-13-01", "neither an ISO 8601 date")),
     (["--from-store", "--since", "2026-03-01", "--until", "2026-02-01"], ("not after",)),
 ])
 def test_bad_options_are_refused_before_anything_is_read(tmp_path: Path, args: list[str],
