@@ -22,7 +22,13 @@ from creditwatch.performance.monitor import PerformanceMonitor
 from creditwatch.performance.monitor import history_frame as performance_frame
 from creditwatch.registry import CHALLENGER, CHAMPION, pointed, set_pointer, version_dir
 from creditwatch.reports import simulation
-from creditwatch.retrain import Retrained, retrain, store_training_set, write_report
+from creditwatch.retrain import (
+    HoldoutComparison,
+    Retrained,
+    retrain,
+    store_training_set,
+    write_report,
+)
 from creditwatch.simulate.outcomes import OutcomeOptions
 from creditwatch.store import Store, load_reference, upgrade
 from creditwatch.synthetic.generator import generate
@@ -50,6 +56,10 @@ class Sandbox:
     @property
     def artifacts(self) -> Path:
         return self.settings.paths.artifacts
+
+    def version(self, role: str) -> str | None:
+        """The version ``role`` points to (None: none)."""
+        return pointed(self.artifacts, role)
 
     def model(self, role: str) -> ModelBundle | None:
         version = pointed(self.artifacts, role)
@@ -126,3 +136,33 @@ def retrain_challenger(box: Sandbox, window: Window, output_dir: Path,
     _, markdown = write_report(done.comparison, data.describe(), output_dir)
     return done, markdown
 
+
+
+def shadow_traffic(box: Sandbox, *, batches: int, batch_size: int, seed: int, end: datetime,
+                   output_dir: Path) -> pd.DataFrame:
+    """``batches`` more batches of the last drift, stamped at ``end``, through the API with
+    the challenger in shadow; the comparison of the two models on that traffic."""
+    sim = send_traffic(box, schedule=f"sudden:0.7*{batches}", batch_size=batch_size,
+                       batch_interval=None, seed=seed, end=end, outcomes_share=0.0,
+                       outcomes_delay="0", output_dir=output_dir / "shadow")
+    return pd.DataFrame([{"scored": sim.result.accepted}])
+
+
+def verdict(comparison: HoldoutComparison) -> tuple[bool, str]:
+    """Promote the challenger when its hold-out cost per application is below the
+    champion's; the reason, in words."""
+    champion, challenger = comparison.by_role(CHAMPION), comparison.by_role(CHALLENGER)
+    if challenger is None or champion is None:
+        return challenger is not None, "no champion to compare with"
+    a, b = (m.summary() for m in (champion, challenger))
+    better = b["cost_per_application"] < a["cost_per_application"]
+    return better, (f"hold-out cost per application {b['cost_per_application']:.4f} against "
+                    f"the champion's {a['cost_per_application']:.4f}; AUC {b['auc']:.4f} "
+                    f"against {a['auc']:.4f}")
+
+
+def promote(box: Sandbox, version: str) -> None:
+    """Make ``version`` the champion (and clear the challenger pointer that named it)."""
+    set_pointer(box.artifacts, CHAMPION, version)
+    if box.version(CHALLENGER) == version:
+        set_pointer(box.artifacts, CHALLENGER, None)

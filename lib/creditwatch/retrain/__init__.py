@@ -7,11 +7,11 @@ threshold, calibration by PD band, approval rate and TPR by protected group), wr
 
 from __future__ import annotations
 
-from creditwatch.retrain.compare import CHALLENGER, CHAMPION, HoldoutComparison, compare
+from creditwatch.retrain.compare import HoldoutComparison, compare
 from creditwatch.retrain.dataset import HOLDOUT_SHARE, StoreTrainingSet, training_set
 from creditwatch.retrain.report import write_report
 from creditwatch.retrain.run import Retrained, retrain, store_training_set
 
-__all__ = ["CHALLENGER", "CHAMPION", "HOLDOUT_SHARE", "HoldoutComparison", "Retrained",
+__all__ = ["HOLDOUT_SHARE", "HoldoutComparison", "Retrained",
            "StoreTrainingSet", "compare", "retrain", "store_training_set", "training_set",
            "write_report"]

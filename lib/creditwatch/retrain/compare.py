@@ -27,7 +27,6 @@ from creditwatch.performance.realized import RealizedPerformance, _plain, realiz
 from creditwatch.performance.settings import PerformanceSettings
 from creditwatch.schema import TARGET_COLUMN
 
-CHAMPION, CHALLENGER = "champion", "challenger"
 GROUP_COLUMNS = ("group", "n", "approval_rate", "tpr", "fpr", "default_rate", "cost")
 
 

@@ -13,7 +13,8 @@ from creditwatch.fairness import protected_attributes
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.performance.settings import PerformanceSettings
-from creditwatch.retrain.compare import CHALLENGER, CHAMPION, HoldoutComparison, compare
+from creditwatch.registry import CHALLENGER, CHAMPION
+from creditwatch.retrain.compare import HoldoutComparison, compare
 from creditwatch.retrain.dataset import StoreTrainingSet, training_set
 from creditwatch.store import Store
 from creditwatch.windows import Window
