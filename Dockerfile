@@ -40,8 +40,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     CREDITWATCH_METRICS_DIR=/tmp/creditwatch-metrics
 WORKDIR /srv/creditwatch
 USER creditwatch
-# The model bundle: mount it at /srv/creditwatch/artifacts/model (read-only is enough),
-# or build the `baked` target below.
+# The model: mount the registry at /srv/creditwatch/artifacts/models (or a single bundle at
+# /srv/creditwatch/artifacts/model; read-only is enough), or build the `baked` target below.
 VOLUME ["/srv/creditwatch/data"]
 EXPOSE 8000 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -68,6 +68,7 @@ FLAT: list[tuple[str, str, str, Any]] = [
     ("CREDITWATCH_METRICS_DIR", "/srv/metrics", "api.metrics_dir", Path("/srv/metrics")),
     ("PROMETHEUS_MULTIPROC_DIR", "/srv/prom", "api.metrics_dir", Path("/srv/prom")),
     ("CREDITWATCH_MONITOR_REFRESH_S", "5", "api.monitor_refresh_s", 5.0),
+    ("CREDITWATCH_MODEL_POLL_S", "0.5", "api.model_poll_s", 0.5),
     ("CREDITWATCH_ALERT_WINDOW_HOURS", "6", "alerts.window_hours", 6.0),
     ("CREDITWATCH_ALERT_ERROR_RATE", "0.1", "alerts.error_rate", 0.1),
     ("CREDITWATCH_ALERT_LATENCY_MEAN_MS", "250", "alerts.latency_mean_ms", 250.0),

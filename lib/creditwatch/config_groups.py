@@ -15,6 +15,8 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from creditwatch.registry.pointers import CHAMPION, pointed, version_dir
+
 
 def _default_root() -> Path:
     here = Path(__file__).resolve().parents[2]  # lib/creditwatch/config_groups.py -> checkout
@@ -70,8 +72,12 @@ class PathsConfig(Group):
 
     @property
     def bundle_dir(self) -> Path:
-        """Where ``creditwatch train`` writes and the API loads the model bundle."""
-        return self.artifacts / "model"
+        """The model bundle that answers: the champion's folder in the registry
+        (``artifacts/models/<version>``) when a champion is named, else the legacy single
+        bundle ``artifacts/model`` (see ``creditwatch.registry``)."""
+        champion = pointed(self.artifacts, CHAMPION)
+        return self.artifacts / "model" if champion is None else version_dir(self.artifacts,
+                                                                            champion)
 
 
 class StoreConfig(Group):
@@ -253,6 +259,10 @@ class ApiConfig(Group):
         "How often the API reads the monitoring gauges (latest drift report, active alerts, "
         "latest performance report) from the store, in a background thread: never on the "
         "request path. With several workers one of them reads, the others skip."))
+    model_poll_s: float = Field(1.0, gt=0, description=(
+        "How often each API worker reads the registry's champion pointer; a promotion "
+        "(`creditwatch model promote`) is served within about this long, without a restart "
+        "(the new bundle is loaded in the background, then swapped in between requests)."))
     url: str = Field("http://127.0.0.1:8000", json_schema_extra=_env("CREDITWATCH_API_URL"),
                      description=(
         "Where clients (the simulator, the dashboard) find the API."))

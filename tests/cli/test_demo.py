@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -26,7 +27,9 @@ def test_demo_runs_end_to_end_and_keeps_api_and_dashboard_up(tmp_path: Path) -> 
     dashboard and the API both answer (the dashboard pointed at that API) until Ctrl-C,
     which stops both. Without the Kaggle files it says how to run on them. About 90 % of
     the applications of its first days (at least 3 days old) have an outcome observed 3
-    days after them, and the last days none."""
+    days after them, and the last days none. The model it trained is the registry's first
+    version, the champion, with its training file recorded, and it scored every
+    prediction."""
     env = {**os.environ, "CREDITWATCH_ROOT": str(tmp_path), "PYTHONUNBUFFERED": "1",
            "COLUMNS": "250"}
     env.pop("DATABASE_URL", None)
@@ -56,6 +59,11 @@ def test_demo_runs_end_to_end_and_keeps_api_and_dashboard_up(tmp_path: Path) -> 
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{api_url}/health", timeout=2)
     assert (tmp_path / "reports" / "index.html").exists()
+    champion = (tmp_path / "artifacts" / "models" / "champion").read_text().strip()
+    assert f"{champion} is the champion" in out  # the registry's first version
+    training = json.loads((tmp_path / "artifacts" / "models" / champion / "bundle.json")
+                          .read_text())["extra"]["training_data"]
+    assert training["rows"] == 20_000 and training["path"].endswith("train.parquet")
     with Store.from_settings(Settings(paths={"root": tmp_path})) as store:
         assert store.count_predictions() == 400
         assert len(store.read_drift_reports()) >= 9  # 8 days, the last day again, the notebook
@@ -69,6 +77,7 @@ def test_demo_runs_end_to_end_and_keeps_api_and_dashboard_up(tmp_path: Path) -> 
     first_days = predictions["application_time"] < today - pd.Timedelta(days=3)  # days 1-4
     labelled = predictions["id"].isin(outcomes["prediction_id"])
     assert first_days.sum() == 200
+    assert set(predictions["model_version"]) == {champion}
     assert stats.binomtest(int(labelled[first_days].sum()), 200, 0.9).pvalue > 1e-3
     last_days = predictions["application_time"] >= today - pd.Timedelta(days=2)
     assert not labelled[last_days].any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -19,8 +20,10 @@ def run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_synth_train_score(tmp_path: Path) -> None:
-    """synth writes a file, train writes a bundle and prints its metrics, score writes one
-    result per application with the bundle's threshold."""
+    """synth writes a file, train adds a version to the registry (the champion: the project
+    had none), records its training data (file, rows, sha256) and prints its metrics; score
+    writes one result per application with the champion's threshold; `train --out` writes
+    a bundle there and leaves the registry alone."""
     data = tmp_path / "data" / "apps.parquet"
     out = run(["synth", "--rows", "8000", "--seed", "5", "--out", str(data)], tmp_path)
     assert out.returncode == 0, out.stderr
@@ -28,7 +31,18 @@ def test_synth_train_score(tmp_path: Path) -> None:
     out = run(["train", "--data", str(data)], tmp_path)
     assert out.returncode == 0, out.stderr
     assert "holdout_auc" in out.stdout and "decision threshold" in out.stdout
-    meta = json.loads((tmp_path / "artifacts" / "model" / "bundle.json").read_text())
+    models = tmp_path / "artifacts" / "models"
+    version = (models / "champion").read_text().strip()
+    assert f"{version} is the champion (the project had none)" in out.stdout
+    meta = json.loads((models / version / "bundle.json").read_text())
+    assert meta["extra"]["training_data"] == {
+        "source": "file", "path": str(data.resolve()), "rows": 8000,
+        "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    out = run(["train", "--data", str(data), "--seed", "9", "--no-fairness-report",
+               "--out", str(tmp_path / "elsewhere")], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "elsewhere" / "bundle.json").exists()
+    assert sorted(p.name for p in models.iterdir()) == sorted(["champion", version])
     new = tmp_path / "data" / "new.csv"
     assert run(["synth", "--rows", "300", "--seed", "6", "--out", str(new)], tmp_path).returncode == 0
     scored = tmp_path / "scores.parquet"

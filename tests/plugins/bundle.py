@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -42,3 +43,13 @@ def oracle_bundle(tmp_path_factory: pytest.TempPathFactory) -> ModelBundle:
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=3,
                       reference_rows=20_000)
     return train_model(generate(100_000, 17), cfg)
+
+
+@pytest.fixture(scope="session")
+def other_bundle(bundle: ModelBundle) -> ModelBundle:
+    """A second version of the session model with the same input: its trees with a decision
+    threshold 0.02 higher (as retraining with other costs would choose), so its version hash
+    and some decisions differ; built in no time, where training another costs a minute on a
+    loaded machine."""
+    return replace(bundle, threshold=round(bundle.threshold + 0.02, 6), version="",
+                   extra=dict(bundle.extra))

@@ -22,7 +22,8 @@ from tests.support.seed import seed_store
 
 def refused(out: subprocess.CompletedProcess[str], root: Path, before: str | None,
             *words: str) -> None:
-    """Exit code 2, one line on stderr holding ``words``, the bundle as ``before``."""
+    """Exit code 2, one line on stderr holding ``words``, the bundle as ``before``, no report
+    and no registry."""
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2, out.stdout + out.stderr
     assert len(lines) == 1 and lines[0].startswith("error:"), out.stderr
@@ -30,6 +31,7 @@ def refused(out: subprocess.CompletedProcess[str], root: Path, before: str | Non
         assert word in lines[0], lines[0]
     assert digest(root) == before
     assert not (root / "reports" / "retrain").exists()
+    assert not (root / "artifacts" / "models").exists()  # no version added
 
 
 def digest(root: Path) -> str | None:

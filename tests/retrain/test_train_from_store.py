@@ -24,6 +24,7 @@ from sqlalchemy import text
 from creditwatch.config import Settings
 from creditwatch.fairness.groups import age_bands
 from creditwatch.model.bundle import ModelBundle, load_bundle
+from creditwatch.registry import CHAMPION, pointed, version_dir
 from creditwatch.scoring import Scorer
 from creditwatch.store import Store, upgrade
 
@@ -146,7 +147,8 @@ def test_from_store_trains_on_mature_labelled_rows_and_compares_on_the_recent_ho
         project: tuple[Path, str | None, Store], bundle: ModelBundle) -> None:
     """train --from-store --since --until trains on the range's labelled applications of
     mature days with inputs (the latest outcome counting), all but the most recent fifth;
-    the bundle records that data; the report compares champion and challenger on that
+    the bundle, added to the registry as a version (the champion unchanged), records that
+    data; the report compares champion and challenger on that
     fifth with the figures sklearn and hand computation give; the table is printed."""
     root, url, store = project
     out = run(["train", "--from-store", "--since", SINCE, "--until", UNTIL,
@@ -155,8 +157,13 @@ def test_from_store_trains_on_mature_labelled_rows_and_compares_on_the_recent_ho
     usable, counts = expected_rows(store)
     n_hold = math.ceil(HOLDOUT_SHARE * len(usable))
     train, hold = usable.iloc[:-n_hold], usable.iloc[-n_hold:]
-    challenger = load_bundle(root / "artifacts" / "model")
+    reports = sorted((root / "reports" / "retrain").glob("*.json"))
+    assert len(reports) == 1 and reports[0].with_suffix(".md").exists()
+    report = json.loads(reports[0].read_text())
+    artifacts = root / "artifacts"
+    challenger = load_bundle(version_dir(artifacts, report["models"][-1]["version"]))
     assert challenger.version != bundle.version
+    assert pointed(artifacts, CHAMPION) == bundle.version  # added as a version, not promoted
     data = challenger.extra["training_data"]
     assert data["source"] == "store"
     assert data["since"].startswith("2026-02-01T00:00:00") and data["until"].startswith(
@@ -167,9 +174,6 @@ def test_from_store_trains_on_mature_labelled_rows_and_compares_on_the_recent_ho
     assert counts["skipped_immature"] > 200 and counts["skipped_purged"] > 20
     assert challenger.metrics["n_train"] + challenger.metrics["n_valid"] + \
         challenger.metrics["n_holdout"] == len(train)
-    reports = sorted((root / "reports" / "retrain").glob("*.json"))
-    assert len(reports) == 1 and reports[0].with_suffix(".md").exists()
-    report = json.loads(reports[0].read_text())
     assert report["holdout"]["rows"] == len(hold)
     assert report["holdout"]["defaults"] == int(hold["y"].sum())
     champion, new = report["models"]

@@ -1,6 +1,7 @@
 """The FastAPI application factory.
 
-``create_app(settings)`` loads the bundle once, opens the store (lazily: the API starts and
+``create_app(settings)`` loads the bundle (the champion's; a promotion is followed while it
+runs, see ``api.served``), opens the store (lazily: the API starts and
 answers while PostgreSQL is down, spooling what it cannot write), starts the background
 writer, which first replays any spool left by a killed process, and flushes on shutdown.
 """
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         api_logging.set_sink(state.logs.append)
         state.writer.start()
         state.monitor.start()
+        state.watcher.start()
         # Everything loaded so far (model, libraries, app) lives as long as the process: move
         # it out of the collector's reach, so the full collections that a 1000-application
         # batch's allocations trigger do not rescan a quarter-million startup objects
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
             yield
         finally:
             log.info("api_stopping")
+            state.watcher.stop()
             state.monitor.stop()
             api_logging.set_sink(None)
             flushed = state.writer.stop()

@@ -13,6 +13,7 @@ import fcntl
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -29,9 +30,9 @@ SAMPLE_S = 1.0  # how often the process gauges are set (multiprocess mode)
 
 class Monitor:
     def __init__(self, metrics: ApiMetrics, store: Store, settings: Settings,
-                 reference_auc: float | None = None) -> None:
+                 reference_auc: Callable[[], float | None] = lambda: None) -> None:
         self.metrics, self.store, self.settings = metrics, store, settings
-        self.reference_auc = reference_auc
+        self.reference_auc = reference_auc  # the served model's, read at each refresh
         self.period = settings.api.monitor_refresh_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -75,7 +76,7 @@ class Monitor:
             multiproc.reap_dead(directory)
             if not self._lead(directory):
                 return False
-        refresh_gauges(self.metrics, self.store, self.settings, self.reference_auc)
+        refresh_gauges(self.metrics, self.store, self.settings, self.reference_auc())
         self.refreshes += 1
         return True
 

@@ -4,6 +4,9 @@ The records of a request's predictions (or of several coalesced /predict request
 appended to the local spool with one ``os.write`` before any of their responses is built,
 so an answered prediction reaches the store even if the process dies right after answering.
 Rejections go to the same spool as ``anomaly`` records.
+
+Each request (or coalesced pass) reads ``state.model`` once and uses it throughout, so a
+promotion in the middle of it cannot mix two versions in one answer or record.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from creditwatch.scoring.scorer import APPROVED, REFUSED, Scores
 from creditwatch.store.records import excerpt
 
 if TYPE_CHECKING:  # the state holds the coalescer, which calls back into this module
+    from creditwatch.api.served import ServedModel
     from creditwatch.api.state import ApiState
 
 
@@ -51,17 +55,20 @@ def record_anomaly(state: ApiState, *, request_id: str, endpoint: str, kind: str
 
 
 def score_rows(state: ApiState, rows: list[Any], *, request_id: str, started: float,
-               explain: bool = False) -> list[dict[str, Any]]:
-    """Validate, score and spool one /predict-batch request's ``rows``; ApiError 422
-    (nothing scored) if any row is bad. Row ``r`` is stored as ``<request_id>-<r>`` (a batch
-    of one as ``<request_id>``). ``explain``: reasons for the approvals too."""
-    validated = validate(rows, state.scorer.pipeline.encoder)
+               explain: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """Validate, score and spool one /predict-batch request's ``rows``: (the version that
+    scored them, their results); ApiError 422 (nothing scored) if any row is bad. Row ``r``
+    is stored as ``<request_id>-<r>`` (a batch of one as ``<request_id>``). ``explain``:
+    reasons for the approvals too."""
+    model = state.model
+    validated = validate(rows, model.scorer.pipeline.encoder)
     if not validated.ok:
         raise ApiError(422, "invalid application", validated.error_report(), kind="validation")
     n = len(rows)
     ids = [request_id] if n == 1 else [f"{request_id}-{r}" for r in range(n)]
-    return _score(state, rows, validated, ids, [started] * n, np.full(n, explain),
-                  endpoint="/predict-batch", share=n, since=started)
+    return model.version, _score(state, model, rows, validated, ids, [started] * n,
+                                 np.full(n, explain), endpoint="/predict-batch", share=n,
+                                 since=started)
 
 
 def score_singles(state: ApiState,
@@ -73,7 +80,8 @@ def score_singles(state: ApiState,
     since = time.perf_counter()
     state.metrics.coalesced.observe(len(requests))
     rows = [body for body, _, _, _ in requests]
-    encoder = state.scorer.pipeline.encoder
+    model = state.model
+    encoder = model.scorer.pipeline.encoder
     validated = validate(rows, encoder)
     outcomes: list[dict[str, Any] | ApiError] = []
     good: Sequence[int] = range(len(rows))
@@ -87,7 +95,7 @@ def score_singles(state: ApiState,
         # Rows are validated independently: the valid ones again, without the others.
         rows = [rows[i] for i in good]
         validated = validate(rows, encoder)
-    results = _score(state, rows, validated, [requests[i][1] for i in good],
+    results = _score(state, model, rows, validated, [requests[i][1] for i in good],
                      [requests[i][2] for i in good], np.array([requests[i][3] for i in good]),
                      endpoint="/predict", share=1, since=since)
     if not outcomes:
@@ -97,21 +105,21 @@ def score_singles(state: ApiState,
     return outcomes
 
 
-def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids: list[str],
-           starts: list[float], explain: np.ndarray, *, endpoint: str, share: int,
-           since: float) -> list[dict[str, Any]]:
+def _score(state: ApiState, model: ServedModel, rows: list[Any], validated: Validated[Encoded],
+           ids: list[str], starts: list[float], explain: np.ndarray, *, endpoint: str,
+           share: int, since: float) -> list[dict[str, Any]]:
     """Score validated ``rows`` and spool their records in one write. Each row's total time
     runs from its request's start, divided by ``share`` (the batch endpoint reports each
     application's part of the request); preprocessing (timed from ``since``: validation
     included) and inference are split evenly between the rows. Refused rows, and those whose
     ``explain`` is set, get their reasons (computed together; their time is in
     ``reasons_ms``); the others ``reasons: null``."""
-    scores = state.scorer.score_encoded(validated.encoded, started=since)
+    scores = model.scorer.score_encoded(validated.encoded, started=since)
     received = datetime.now(UTC)
     n = len(rows)
     results = scores.records()
     mid = time.perf_counter()
-    reasons = explain_rows(state, scores, validated.encoded, explain)
+    reasons = explain_rows(state, model, scores, validated.encoded, explain)
     now = time.perf_counter()
     pre_ms, inf_ms, why_ms = (scores.preprocessing_ms / n, scores.inference_ms / n,
                               (now - mid) * 1e3 / n)
@@ -124,7 +132,7 @@ def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids:
         result["total_ms"] = (now - starts[r]) * 1e3 / share
     records = prediction_records(
         scores, results, rows, request_ids=ids, received_at=received, endpoint=endpoint,
-        top_names=state.top_names, top_index=state.top_idx,
+        top_names=model.top_names, top_index=model.top_idx,
         application_times=validated.application_times, client_ids=validated.client_ids,
         preprocessing_ms=pre_ms, inference_ms=inf_ms,
         total_ms=[result["total_ms"] for result in results], reasons=reasons)
@@ -140,11 +148,11 @@ def _score(state: ApiState, rows: list[Any], validated: Validated[Encoded], ids:
     return results
 
 
-def explain_rows(state: ApiState, scores: Scores, encoded: Encoded,
+def explain_rows(state: ApiState, model: ServedModel, scores: Scores, encoded: Encoded,
                  explain: np.ndarray) -> list[list[dict[str, Any]] | None]:
     """The reasons of the refused rows and of those asked with ``explain`` (None for the
-    others; for every row when reasons are off, ``api.reasons_max = 0``)."""
-    if state.explainer is None:
+    others; for every row when reasons are off, ``api.reasons_max = 0``), by ``model``."""
+    if model.explainer is None:
         return [None] * len(scores)
-    return refusal_reasons(state.explainer, scores, encoded, explain,
+    return refusal_reasons(model.explainer, scores, encoded, explain,
                            state.settings.api.reasons_max)

@@ -1,4 +1,5 @@
-"""What the API holds for its lifetime: scorer, store, spool, writer, metrics, coalescer."""
+"""What the API holds for its lifetime: the served model, store, spool, writer, metrics,
+coalescer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from creditwatch.api.coalesce import Coalescer
 from creditwatch.api.metrics import ApiMetrics
 from creditwatch.api.monitor import Monitor
 from creditwatch.api.outcomes import OutcomeWaiters
+from creditwatch.api.served import ModelWatcher, ServedModel
 from creditwatch.config import Settings
 from creditwatch.explain import Explainer
 from creditwatch.scoring import Scorer
@@ -16,46 +18,64 @@ from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
 from creditwatch.writer import BackgroundWriter
 
-TOP_FEATURES = 20
-
 
 @dataclass
 class ApiState:
     settings: Settings
-    scorer: Scorer
+    # The champion and what is built from it, replaced whole by the watcher on a promotion:
+    # read it once per request (see ``api.served``).
+    model: ServedModel
     store: Store
     spool: Spool
     writer: BackgroundWriter
     logs: LogBuffer  # the API's log records, spooled by the writer thread
     metrics: ApiMetrics
-    top_names: list[str]  # the model's 20 most important features (feature_values rows)
-    top_idx: list[int]  # their columns in the feature matrix
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
     monitor: Monitor  # the background thread that sets the gauges
-    explainer: Explainer | None  # the reasons engine, built at load (None: reasons off)
+    watcher: ModelWatcher = field(init=False)  # follows the champion pointer
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
     coalescer: Coalescer = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.watcher = ModelWatcher(self.settings, lambda: self.model, self._swap)
+        self.monitor.reference_auc = lambda: self.model.reference_auc  # the current model's
+
+    def _swap(self, model: ServedModel) -> None:
+        self.model = model  # one assignment: every reader sees the old model or the new one
+
+    # The current model's parts, for code that does one thing with them; a request that
+    # scores takes ``model`` once instead, so it is served wholly by one version.
+    @property
+    def scorer(self) -> Scorer:
+        return self.model.scorer
+
+    @property
+    def explainer(self) -> Explainer | None:
+        return self.model.explainer
+
+    @property
+    def top_names(self) -> list[str]:
+        return self.model.top_names
+
+    @property
+    def top_idx(self) -> list[int]:
+        return self.model.top_idx
+
     @classmethod
     def build(cls, settings: Settings, scorer: Scorer | None = None) -> ApiState:
         scorer = scorer or Scorer.load(settings.paths.bundle_dir, settings)
+        model = ServedModel.build(scorer, settings)
         store = Store.from_settings(settings)
         spool = Spool(settings.spool_dir)
         logs = LogBuffer(spool)
         waiters = OutcomeWaiters()
         writer = BackgroundWriter(spool, store, interval=settings.api.writer_interval_s,
                                   logs=logs, on_outcomes=waiters.resolve)
-        names = scorer.bundle.feature_names
-        top = scorer.bundle.top_features(TOP_FEATURES)
         metrics_dir = None
         if multiproc.enabled():  # several workers: PROMETHEUS_MULTIPROC_DIR set at start
             metrics_dir = settings.metrics_dir
             metrics_dir.mkdir(parents=True, exist_ok=True)
         metrics = ApiMetrics(writer, metrics_dir)
-        reference = scorer.bundle.performance_reference or {}
-        monitor = Monitor(metrics, store, settings, reference_auc=reference.get("auc"))
-        # Built (per-tree tables, compiled kernels warmed up) before the first request.
-        explainer = Explainer.from_bundle(scorer.bundle) if settings.api.reasons_max else None
-        return cls(settings, scorer, store, spool, writer, logs, metrics, top,
-                   [names.index(name) for name in top], waiters, monitor, explainer)
+        monitor = Monitor(metrics, store, settings)
+        return cls(settings, model, store, spool, writer, logs, metrics, waiters, monitor)

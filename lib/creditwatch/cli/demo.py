@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import typer
@@ -28,6 +28,7 @@ from creditwatch.cli.demo_real import load_real, real_files_present, replay_days
 from creditwatch.cli.model import print_training_report
 from creditwatch.cli.processes import ServiceError
 from creditwatch.config import Settings, get_settings
+from creditwatch.registry.catalog import file_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,16 +77,17 @@ def _train(settings: Settings, rows: int, seed: int) -> None:
         frame = generate(rows, seed)
         write_applications(frame, train_path)
     console.print(f"{len(frame):,} rows -> {train_path} (default rate {frame['TARGET'].mean():.2%})")
-    bundle = _fit(settings, frame, seed)
+    bundle = _fit(settings, frame, seed, file_source(train_path, len(frame)))
     scores = Scorer(bundle, settings).score(generate(1_000, seed + 1, id_start=500_000))
     console.print(f"1,000 new applications scored in "
                   f"{scores.preprocessing_ms + scores.inference_ms:.1f} ms, "
                   f"{1 - scores.refused.mean():.1%} approved")
 
 
-def _fit(settings: Settings, frame: pd.DataFrame, seed: int) -> ModelBundle:
+def _fit(settings: Settings, frame: pd.DataFrame, seed: int,
+         source: dict[str, Any]) -> ModelBundle:
     """2. the model on ``frame``, saved; 3. its reference in the store."""
-    from creditwatch.model.bundle import save_bundle
+    from creditwatch.cli.model import store_bundle
     from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.store import Store
     from creditwatch.store.reference import load_reference
@@ -94,9 +96,9 @@ def _fit(settings: Settings, frame: pd.DataFrame, seed: int) -> ModelBundle:
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=seed)
     with progress("training (early stopping)", cfg.max_rounds) as update:
         bundle = train_model(frame, cfg, on_round=lambda i, _n: update(i))
-    save_bundle(bundle, settings.paths.bundle_dir)
+    bundle.extra["training_data"] = source
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
-    console.print(f"bundle -> {settings.paths.bundle_dir}")
+    store_bundle(bundle, settings.paths.artifacts, serve=True)
 
     console.rule("3. training reference in the store")
     with Store.from_settings(settings) as store:
@@ -243,7 +245,7 @@ def _demo(rows: int, seed: int, dashboard: bool, outcomes_share: float,
         console.print(f"[bold]{switch_hint(settings)}[/]", soft_wrap=True)
         _train(settings, rows, seed)
     else:
-        _fit(settings, data.train, seed)
+        _fit(settings, data.train, seed, data.source)
     api, url = _api(settings)
     with api.start():
         console.print(f"API up; logs in {api.log_path}")

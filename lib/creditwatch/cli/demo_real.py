@@ -16,11 +16,12 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from creditwatch.cli.common import console
 from creditwatch.config import Settings
 from creditwatch.errors import DataFileError
+from creditwatch.registry.catalog import file_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,6 +55,7 @@ class RealData:
     train: pd.DataFrame
     production: Path  # the file replayed as production traffic
     labelled: bool  # it has TARGET (a part of train held out): outcomes can be sent
+    source: dict[str, Any]  # the model's training data (``extra.training_data``)
 
 
 def load_real(settings: Settings, seed: int) -> RealData:
@@ -73,14 +75,17 @@ def load_real(settings: Settings, seed: int) -> RealData:
     if test_path.is_file():
         console.print(f"{len(frame):,} training rows (default rate {frame['TARGET'].mean():.2%});"
                       f" production traffic: {test_path}")
-        return RealData(frame, test_path, labelled=False)
+        return RealData(frame, test_path, labelled=False,
+                        source=file_source(train_path, len(frame)))
     held = np.random.default_rng(seed).random(len(frame)) < HOLDOUT_SHARE
     holdout = write_applications(frame[held].reset_index(drop=True),
                                  settings.paths.data / "real" / "holdout.parquet")
     console.print(f"no {TEST_FILE}: {int(held.sum()):,} of {len(frame):,} rows held out as "
                   f"production traffic -> {holdout}; training on the other "
                   f"{int((~held).sum()):,}")
-    return RealData(frame[~held].reset_index(drop=True), holdout, labelled=True)
+    source = {**file_source(train_path, int((~held).sum())),
+              "held_out": f"{HOLDOUT_SHARE:.0%} of the rows (seed {seed}), replayed"}
+    return RealData(frame[~held].reset_index(drop=True), holdout, labelled=True, source=source)
 
 
 def replay_days(settings: Settings, url: str, data: RealData, days: int,

@@ -16,6 +16,7 @@ from creditwatch.cli import model as model_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
 from creditwatch.cli import reasons as reasons_cmd
+from creditwatch.cli import registry as registry_cmd
 from creditwatch.cli import report as report_cmd
 from creditwatch.cli import retention as retention_cmd
 from creditwatch.cli import serve as serve_cmd
@@ -30,6 +31,7 @@ app = typer.Typer(
 data_cmd.register(app)
 db_cmd.register(app)
 model_cmd.register(app)
+registry_cmd.register(app)
 demo_cmd.register(app)
 serve_cmd.register(app)
 simulate_cmd.register(app)

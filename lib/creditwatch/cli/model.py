@@ -14,9 +14,10 @@ from creditwatch.cli.retrain import report_comparison, retrain, store_window, st
 from creditwatch.config import get_settings
 from creditwatch.errors import ConfigurationError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loading LightGBM waits for the command that needs it
     import pandas as pd
 
+    from creditwatch.model.bundle import ModelBundle
     from creditwatch.retrain import Retrained, StoreTrainingSet
 
 
@@ -29,7 +30,9 @@ def train(
         "it (report under reports/retrain/).")),
     since: options.Since = None,
     until: options.Until = None,
-    out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder; default artifacts/model."),
+    out: Path | None = typer.Option(None, "--out", "-o", help=(
+        "Write the bundle to this folder instead of adding a version to the registry "
+        "(artifacts/models/<version>/).")),
     seed: int | None = typer.Option(None, "--seed", help="Random seed; default from settings."),
     exclude: str = typer.Option("", "--exclude", metavar="FIELD[,FIELD]", help=(
         "Train without these fields and every derived feature built from them.")),
@@ -37,8 +40,10 @@ def train(
         "Also train with and without the protected attributes (AUC and cost of both) and "
         "measure how well the features predict each of them (proxies).")),
 ) -> None:
-    """Train the LightGBM model, choose the cost-optimal threshold, write the bundle.
-    --since/--until (application time) only with --from-store."""
+    """Train the LightGBM model, choose the cost-optimal threshold, and add it to the registry
+    as a new version; the champion is unchanged (a project with no model yet gets it as its
+    champion). `creditwatch model promote` makes it answer. --since/--until (application
+    time) only with --from-store."""
     _train(data, from_store, since, until, out, seed, exclude, fairness_report)
 
 
@@ -47,8 +52,8 @@ def _train(data: Path | None, from_store: bool, since: str | None, until: str | 
            out: Path | None, seed: int | None, exclude: str, fairness_report: bool) -> None:
     import pandas as pd
 
-    from creditwatch.model.bundle import save_bundle
     from creditwatch.model.train import TrainConfig, train_model
+    from creditwatch.registry.catalog import file_source
 
     if (data is None) == (not from_store):
         raise ConfigurationError("give exactly one source: --data FILE or --from-store")
@@ -76,15 +81,44 @@ def _train(data: Path | None, from_store: bool, since: str | None, until: str | 
     with progress("training (early stopping)", cfg.max_rounds) as update:
         if isinstance(source, pd.DataFrame):
             bundle = train_model(source, cfg, on_round=lambda i, _n: update(i))
+            bundle.extra["training_data"] = file_source(cast(Path, data), len(source))
         else:
             retrained = retrain(settings, cfg, source, lambda i, _n: update(i))
             bundle = retrained.bundle
-    target = save_bundle(bundle, out or settings.paths.bundle_dir)
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     print_fairness_report(bundle.extra.get("fairness") or {})
-    console.print(f"bundle written to {target}")
+    store_bundle(bundle, settings.paths.artifacts, out)
     if retrained is not None:
         report_comparison(retrained, settings)
+
+
+def store_bundle(bundle: ModelBundle, artifacts: Path, out: Path | None = None, *,
+                 serve: bool = False) -> None:
+    """Write a trained bundle to ``out``, or add it to the registry and say what it is now.
+    ``serve`` (the demo, which serves the model it just trained, as it always has): make it
+    the champion whatever the champion was, without the promotion's same-input check (a
+    demo on real data after one on synthetic data reads other categories)."""
+    from creditwatch.model.bundle import save_bundle
+    from creditwatch.registry import CHAMPION, set_pointer
+    from creditwatch.registry.versions import add_version
+
+    if out is not None:
+        console.print(f"bundle written to {save_bundle(bundle, out)} (not registered)")
+        return
+    added = add_version(artifacts, bundle)
+    if added.migrated:
+        console.print(f"the legacy artifacts/model bundle is now version {added.migrated}, "
+                      "the champion")
+    console.print(f"version {added.version} {'was already' if added.existed else 'added'} "
+                  f"in {added.directory}")
+    if added.champion:
+        console.print(f"{added.version} is the champion (the project had none)")
+    elif serve:
+        set_pointer(artifacts, CHAMPION, added.version)
+        console.print(f"{added.version} is the champion (the demo serves what it trains)")
+    else:
+        console.print(f"champion unchanged; `creditwatch model promote {added.version}` "
+                      "makes it answer")
 
 
 def print_training_report(metrics: dict[str, float], threshold: float, version: str) -> None:
@@ -131,7 +165,9 @@ def score(
                               help="Applications to score (.csv or .parquet)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Output file; default <data>.scores.parquet beside the input."),
-    model: Path | None = typer.Option(None, "--model", help="Bundle folder; default artifacts/model."),
+    model: Path | None = typer.Option(None, "--model", help=(
+        "Bundle folder; default the champion's (artifacts/models/<version>), else "
+        "artifacts/model.")),
 ) -> None:
     """Score every application of a file and write one row of results per application."""
     _score(data, out, model)

@@ -28,8 +28,9 @@ def health(state: StateDep) -> dict[str, Any]:
 
 @router.get("/model")
 def model(state: StateDep) -> dict[str, Any]:
-    """Version, threshold, costs, metrics, features and importances of the serving model."""
-    return state.scorer.bundle.describe()
+    """The champion (the serving model: version, threshold, costs, metrics, features,
+    importances) and, under ``challenger``, the same card of the challenger, or null."""
+    return {**state.model.scorer.bundle.describe(), "challenger": state.watcher.challenger}
 
 
 @router.get("/metrics", response_class=Response)

@@ -79,11 +79,11 @@ async def predict_batch(request: Request) -> Response:
     if len(apps) > limit:
         raise ApiError(413, "batch too large", f"at most {limit} applications per request",
                        kind="batch_too_large")
-    results = score_rows(state, apps, request_id=request.state.request_id, started=started,
-                         explain=explain_flag(request))
+    version, results = score_rows(state, apps, request_id=request.state.request_id,
+                                  started=started, explain=explain_flag(request))
     return json_response(200, {
         "request_id": request.state.request_id,
-        "model_version": state.scorer.version,
+        "model_version": version,  # the version that scored them, even mid-promotion
         "n": len(results),
         "results": results,
         "total_ms": (time.perf_counter() - started) * 1e3,
