@@ -20,6 +20,7 @@ PAGES = [
     st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
     st.Page("views/drift.py", title="Data Drift", icon=":material/waterfall_chart:", url_path="drift"),
     st.Page("views/model.py", title="Model", icon=":material/model_training:", url_path="model"),
+    st.Page("views/models.py", title="Models", icon=":material/compare_arrows:", url_path="models"),
 ]
 
 page = st.navigation(PAGES)

@@ -113,6 +113,10 @@ class ModelConfig(Group):
     compiled_trees: bool = Field(False, description=(
         "Score with lleaves-compiled trees when lleaves is installed (compiling takes tens "
         "of seconds once per model; see the scoring benchmark)."))
+    shadow_share: float = Field(1.0, ge=0.0, le=1.0, description=(
+        "Share of the /predict and /predict-batch traffic the challenger (when one is set, "
+        "`artifacts/models/challenger`) scores in shadow, off the response path; chosen by a "
+        "hash of the request id, so a re-sent request is sampled the same way."))
 
     @field_validator("cost_fn", "cost_fp")
     @classmethod

@@ -67,7 +67,7 @@ def wait_stored(store: Store, predictions: int, anomalies: int, timeout: float =
 
 @pytest.fixture(scope="module")
 def live_stack(tmp_path_factory: pytest.TempPathFactory, bundle_dir: Path,
-               bundle: ModelBundle) -> Iterator[dict[str, Any]]:
+               bundle: ModelBundle, challenger_bundle: ModelBundle) -> Iterator[dict[str, Any]]:
     """A real API (``creditwatch serve``) on a seeded embedded store, and the dashboard
     pointed at the same project folder and API."""
     root = tmp_path_factory.mktemp("live")
@@ -82,6 +82,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory, bundle_dir: Path,
         wait_stored(store, backfilled + sent.accepted, sent.rejected)
         seeding.drift_and_alerts(store, bundle, settings)
         seeding.model_performance(store, bundle, settings)
+        seeding.shadow_scores(store, challenger_bundle, settings)
         dashboard = Dashboard(root, {"CREDITWATCH_API_URL": api.url,
                                      "CREDITWATCH_ARTIFACTS_DIR": str(root / "artifacts")})
         dashboard.start()

@@ -189,3 +189,29 @@ def model_performance(store: Store, bundle: ModelBundle, settings: Settings) -> 
     with PerformanceMonitor(store, settings, bundle=bundle) as monitor:
         runs = monitor.history(sorted(windows, key=lambda w: w.bounds))
     return [r.report_id for r in runs if r.report_id is not None]
+
+
+def shadow_scores(store: Store, challenger: ModelBundle, settings: Settings,
+                  share: float = 0.8) -> int:
+    """Install ``challenger`` in the registry as the challenger, and store its shadow scores
+    of a ``share`` of the stored predictions (scored from their stored inputs, as the API's
+    shadow would have); returns how many."""
+    from creditwatch.model.bundle import save_bundle
+    from creditwatch.registry.pointers import CHALLENGER, set_pointer, version_dir
+    from creditwatch.shadow import sampled
+
+    save_bundle(challenger, version_dir(settings.paths.artifacts, challenger.version))
+    set_pointer(settings.paths.artifacts, CHALLENGER, challenger.version)
+    stored = store.read_predictions(columns=["request_id", "received_at", "application_time",
+                                             "inputs"])
+    stored = stored[[sampled(r, share) for r in stored["request_id"]]]
+    scores = Scorer(challenger, settings).score(pd.DataFrame(list(stored["inputs"])))
+    now = datetime.now(UTC)
+    return store.write_shadow([
+        {"request_id": rid, "model_version": challenger.version,
+         "received_at": received.to_pydatetime(), "application_time": applied.to_pydatetime(),
+         "probability": p, "decision": decision, "threshold": challenger.threshold,
+         "scored_at": now}
+        for rid, received, applied, p, decision in zip(
+            stored["request_id"], stored["received_at"], stored["application_time"],
+            scores.probability.tolist(), scores.decisions.tolist(), strict=True)])

@@ -22,10 +22,10 @@ from tests.dashboard.conftest import UNREACHABLE_PG, copy_bundle
 from tests.plugins.postgres import STORES
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
-PAGES = ["home", "overview", "performance", "business", "drift", "model", "fairness"]
+PAGES = ["home", "overview", "performance", "business", "drift", "model", "fairness", "models"]
 # Plotly charts each page draws on the seeded store.
 CHARTS = {"home": 1, "overview": 4, "performance": 3, "business": 8, "drift": 3, "model": 5,
-          "fairness": 4}
+          "fairness": 4, "models": 5}
 UNREACHABLE = "The prediction store is unreachable"
 
 
@@ -67,6 +67,8 @@ def test_empty_store_says_how_to_generate_traffic(page: str, tmp_path: Path, bun
         assert "No drift check yet" in info
     elif page == "model":
         assert "No model performance report yet" in info and "creditwatch performance" in info
+    elif page == "models":
+        assert "No prediction was scored in shadow" in info and "model challenge" in info
     else:
         assert "No predictions" in info and "creditwatch simulate" in info
     if page == "home":  # nothing listens on port 1: the API is reported down, with the fix
@@ -104,9 +106,11 @@ def test_unopenable_embedded_store_shows_a_clear_message(tmp_path: Path,
 
 @pytest.fixture(scope="module", params=STORES)
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           bundle_dir: Path, bundle: ModelBundle) -> Iterator[tuple[Path, str | None]]:
+           bundle_dir: Path, bundle: ModelBundle,
+           challenger_bundle: ModelBundle) -> Iterator[tuple[Path, str | None]]:
     """A project folder and store (embedded SQLite or PostgreSQL) seeded like production:
-    backfilled history, today's traffic through the API, drift checks and alerts."""
+    backfilled history, today's traffic through the API, drift checks and alerts, a
+    challenger's shadow scores."""
     root = tmp_path_factory.mktemp("seeded")
     copy_bundle(root, bundle_dir)
     url: str | None = None
@@ -124,6 +128,7 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             seeding.seed_in_process(settings)
             seeding.drift_and_alerts(store, bundle, settings)
             seeding.model_performance(store, bundle, settings)
+            seeding.shadow_scores(store, challenger_bundle, settings)
         yield root, url
     finally:
         if name is not None and admin is not None:

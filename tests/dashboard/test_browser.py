@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from creditwatch.analytics import Analytics
-from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS, fairness
+from creditwatch.dashboard.pagedata import PERIOD_LABELS, PERIODS, fairness, models
 from creditwatch.explain.drift import reason_mix
 from creditwatch.model.bundle import ModelBundle
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # url path -> (screenshot name, plotly charts the page draws on the seeded store)
 PAGES = {"": ("home", 1), "overview": ("overview", 4), "performance": ("performance", 3),
          "business": ("business", 8), "drift": ("drift", 3), "model": ("model", 5),
-         "fairness": ("fairness", 4)}
+         "fairness": ("fairness", 4), "models": ("models", 5)}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 30_000
 
@@ -253,3 +253,25 @@ def test_fairness_page_shows_the_library_figures(live_stack: dict[str, Any], pag
     assert f"Reference (most favoured): {gender.reference}." in text
     assert f"{gender.independence.method} p = {gender.independence.p_value:.3g}" in text
     drawn(page, 2 * len(expected))
+
+
+def test_models_page_shows_the_library_comparison(live_stack: dict[str, Any], page: Any,
+                                                  analytics: Analytics,
+                                                  challenger_bundle: ModelBundle) -> None:
+    """The Models page names the registry's challenger and, for the last 30 days, shows
+    the shadowed count, agreement and flips ``shadow.compare`` gives, with its charts:
+    agreement, flips, AUC and one approval-change chart per protected attribute."""
+    open_page(page, live_stack["dashboard"].url, "models", 5)
+    page.locator('[data-testid="stSidebar"]').get_by_role(
+        "radio", name=PERIOD_LABELS["30d"], exact=True).click()
+    settle(page)
+    assert exceptions(page) == []
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"challenger {challenger_bundle.version}" in text
+    [expected] = models(analytics, "30d").period
+    shown = metrics(page)
+    assert number(shown["Shadowed applications"]) == expected["n"]
+    assert number(shown["Decision agreement"]) == pytest.approx(expected["agreement"], abs=5e-4)
+    assert shown["Flips A→R / R→A"] == (f"{expected['approve_to_refuse']:,} / "
+                                        f"{expected['refuse_to_approve']:,}")
+    drawn(page, 5)

@@ -53,3 +53,13 @@ def other_bundle(bundle: ModelBundle) -> ModelBundle:
     loaded machine."""
     return replace(bundle, threshold=round(bundle.threshold + 0.02, 6), version="",
                    extra=dict(bundle.extra))
+
+
+@pytest.fixture(scope="session")
+def challenger_bundle() -> ModelBundle:
+    """A challenger for the shadow: 8k synthetic rows of another seed, other trees (15
+    leaves), its own threshold."""
+    settings = Settings()
+    cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp, seed=9,
+                      reference_rows=2_000, num_leaves=15)
+    return train_model(generate(8_000, 23), cfg)

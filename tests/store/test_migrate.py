@@ -21,7 +21,7 @@ TABLES = {
     "predictions", "feature_values", "anomalies", "api_logs", "training_reference",
     "training_reference_columns", "drift_reports", "alerts", "alembic_version", "outcomes",
     "performance_reports",
-    "prediction_reasons", "audit_log", "fairness_reports",
+    "prediction_reasons", "audit_log", "fairness_reports", "shadow_predictions",
 }
 WINDOW_INDEXES = {
     "predictions": {("application_time",), ("received_at",), ("model_version", "application_time")},
@@ -31,6 +31,7 @@ WINDOW_INDEXES = {
     "api_logs": {("ts",)},
     "alerts": {("fired_at",)},
     "audit_log": {("written_at",)},
+    "shadow_predictions": {("received_at",)},
 }
 
 

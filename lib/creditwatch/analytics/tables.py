@@ -4,10 +4,11 @@ Only what the aggregates read: no raw inputs (the bulky part of a prediction) ex
 applicant segments, extracted from the inputs JSON by the store itself during the pull
 (``inputs ->> 'NAME_INCOME_TYPE'`` on PostgreSQL, ``json_extract`` on SQLite).
 
-Predictions, anomalies and outcomes are append-only and copied incrementally by id; drift reports and
-alerts are small and updated in place (a report's HTML path, an alert's delivery), so they
-are copied whole at each refresh. A copy kept from a given time on (``LocalCopy(since=...)``)
-keeps the predictions and anomalies of that time on, by their ``clock``.
+Predictions, anomalies, outcomes and shadow predictions are append-only and copied
+incrementally by id; drift reports and alerts are small and updated in place (a report's
+HTML path, an alert's delivery), so they are copied whole at each refresh. A copy kept from
+a given time on (``LocalCopy(since=...)``) keeps the predictions, anomalies and shadow
+predictions of that time on, by their ``clock``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from sqlalchemy import Table
 
 from creditwatch.analytics.fetch import TIMESTAMP, Column
 from creditwatch.schema import FIELD_BY_NAME
-from creditwatch.store.models import ALERTS, ANOMALIES, DRIFT_REPORTS, OUTCOMES, PREDICTIONS
+from creditwatch.store.models import (
+    ALERTS,
+    ANOMALIES,
+    DRIFT_REPORTS,
+    OUTCOMES,
+    PREDICTIONS,
+    SHADOW_PREDICTIONS,
+)
 
 # Segment column in the copy -> application field (the schema is the source of truth).
 SEGMENTS: dict[str, str] = {
@@ -80,6 +88,16 @@ OUTCOME_COLUMNS = (
     _col(_O, "received_at", TIMESTAMP),
 )
 
+_S = SHADOW_PREDICTIONS
+SHADOW_COLUMNS = (
+    _col(_S, "id", pa.int64()),
+    _col(_S, "request_id", pa.string()),
+    _col(_S, "model_version", pa.string()),
+    _col(_S, "received_at", TIMESTAMP),
+    _col(_S, "probability", pa.float64()),
+    _col(_S, "threshold", pa.float64()),
+)
+
 _A = ANOMALIES
 ANOMALY_COLUMNS = (
     _col(_A, "id", pa.int64()),
@@ -129,6 +147,9 @@ MIRRORS = (
     Mirror("anomalies", ANOMALIES, ANOMALY_COLUMNS, incremental=True, clock="occurred_at"),
     # Outcomes are append-only too (a correction is a new row; the latest counts).
     Mirror("outcomes", OUTCOMES, OUTCOME_COLUMNS, incremental=True),
+    # The challenger's shadow scores (append-only), joined to predictions by request id.
+    Mirror("shadow_predictions", SHADOW_PREDICTIONS, SHADOW_COLUMNS, incremental=True,
+           clock="received_at"),
     Mirror("drift_reports", DRIFT_REPORTS, DRIFT_COLUMNS, incremental=False),
     Mirror("alerts", ALERTS, ALERT_COLUMNS, incremental=False),
 )

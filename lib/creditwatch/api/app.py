@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
         state.writer.start()
         state.monitor.start()
         state.watcher.start()
+        state.shadow.start()
         # Everything loaded so far (model, libraries, app) lives as long as the process: move
         # it out of the collector's reach, so the full collections that a 1000-application
         # batch's allocations trigger do not rescan a quarter-million startup objects
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, scorer: Scorer | None = None) -
             log.info("api_stopping")
             state.watcher.stop()
             state.monitor.stop()
+            state.shadow.stop()  # before the writer's flush: its last scores are shipped too
             api_logging.set_sink(None)
             flushed = state.writer.stop()
             state.store.close()

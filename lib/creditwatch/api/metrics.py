@@ -45,6 +45,15 @@ class ApiMetrics:
                                    buckets=_COALESCED_BUCKETS, registry=r)
         self.spooled = Counter("creditwatch_spooled_records", "Records written to the local spool",
                                ["kind"], registry=r)
+        # The challenger in shadow (``creditwatch.shadow``), counted by its thread.
+        self.shadow_scored = Counter("creditwatch_shadow_scored",
+                                     "Predictions the challenger scored in shadow", registry=r)
+        self.shadow_dropped = Counter("creditwatch_shadow_dropped",
+                                      "Predictions not shadowed: the shadow queue was full",
+                                      registry=r)
+        self.shadow_failures = Counter("creditwatch_shadow_failures",
+                                       "Challenger failures in shadow, by stage (load, score)",
+                                       ["stage"], registry=r)
         # Process gauges, set by ``sample``: summed over the live workers (queue), over every
         # worker since the server started (stored, rejected), the worst live worker (store_up).
         self.queue = Gauge("creditwatch_write_queue_depth",
@@ -116,6 +125,15 @@ class ApiMetrics:
         if found is None:
             found = self._children[key] = metric.labels(*labels)
         return found
+
+    def count_shadow(self, event: str, n: int) -> None:
+        """The shadow's events (``Shadow(count=...)``): scored, dropped, or a failure stage."""
+        if event == "scored":
+            self.shadow_scored.inc(n)
+        elif event == "dropped":
+            self.shadow_dropped.inc(n)
+        else:
+            self.child(self.shadow_failures, event).inc(n)
 
     def sample(self) -> None:
         """Set this process's gauges from its writer."""

@@ -137,6 +137,9 @@ def _score(state: ApiState, model: ServedModel, rows: list[Any], validated: Vali
         preprocessing_ms=pre_ms, inference_ms=inf_ms,
         total_ms=[result["total_ms"] for result in results], reasons=reasons)
     spool_records(state, "prediction", records)
+    # Answered and spooled: the challenger's turn, off the response path (only enqueued).
+    state.shadow.offer(ids, rows, validated.encoded, model.scorer.pipeline.category_maps,
+                       received, validated.application_times)
     metrics = state.metrics
     refused = int(scores.refused.sum())
     if refused:

@@ -1,5 +1,5 @@
 """What the API holds for its lifetime: the served model, store, spool, writer, metrics,
-coalescer."""
+the challenger in shadow, coalescer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from creditwatch.api.served import ModelWatcher, ServedModel
 from creditwatch.config import Settings
 from creditwatch.explain import Explainer
 from creditwatch.scoring import Scorer
+from creditwatch.shadow import Shadow
 from creditwatch.spool import LogBuffer, Spool
 from creditwatch.store import Store
 from creditwatch.writer import BackgroundWriter
@@ -32,6 +33,7 @@ class ApiState:
     metrics: ApiMetrics
     outcome_waiters: OutcomeWaiters  # POST /outcomes requests awaiting the writer's verdict
     monitor: Monitor  # the background thread that sets the gauges
+    shadow: Shadow  # the challenger in shadow (idle while no challenger pointer is set)
     watcher: ModelWatcher = field(init=False)  # follows the champion pointer
     # /predict requests ready together, scored at once; set by the app, which wires it to
     # api.service (the service reads this state: building it here would import in a circle)
@@ -78,4 +80,6 @@ class ApiState:
             metrics_dir.mkdir(parents=True, exist_ok=True)
         metrics = ApiMetrics(writer, metrics_dir)
         monitor = Monitor(metrics, store, settings)
-        return cls(settings, model, store, spool, writer, logs, metrics, waiters, monitor)
+        shadow = Shadow(settings, spool, count=metrics.count_shadow)
+        return cls(settings, model, store, spool, writer, logs, metrics, waiters, monitor,
+                   shadow)

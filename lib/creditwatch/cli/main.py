@@ -13,6 +13,7 @@ from creditwatch.cli import demo as demo_cmd
 from creditwatch.cli import drift as drift_cmd
 from creditwatch.cli import fairness as fairness_cmd
 from creditwatch.cli import model as model_cmd
+from creditwatch.cli import model_compare as model_compare_cmd
 from creditwatch.cli import outcomes as outcomes_cmd
 from creditwatch.cli import performance as performance_cmd
 from creditwatch.cli import reasons as reasons_cmd
@@ -45,6 +46,11 @@ report_cmd.register(app)
 fairness_cmd.register(app)
 audit_cmd.register(app)
 retention_cmd.register(app)
+# The `model` group (versions, promotion) comes with the registry work; until it is merged,
+# this group holds only the shadow's `model compare`.
+model_app = typer.Typer(help="Model versions and the challenger in shadow.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+model_compare_cmd.register(model_app)  # `creditwatch model compare` (challenger in shadow)
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from creditwatch.analytics import NAMED, Analytics
+from creditwatch.dashboard.models import ModelsData as ModelsData  # the Models page: own module
+from creditwatch.dashboard.models import models as models
 from creditwatch.drift import ranking
 from creditwatch.drift.result import features_frame
 from creditwatch.explain import DEFAULT_REASONS

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-_TIME_KEYS = ("received_at", "application_time", "occurred_at", "ts", "observed_at")
+_TIME_KEYS = ("received_at", "application_time", "occurred_at", "ts", "observed_at", "scored_at")
 
 
 def encode_record(kind: str, record: Mapping[str, Any]) -> bytes:

@@ -140,6 +140,31 @@ class PredictionReason(Base):
     __table_args__ = (Index(None, "application_time", "code"), {"sqlite_with_rowid": False})
 
 
+class ShadowPrediction(Base):
+    """The challenger's score of one answered prediction, made in shadow (``creditwatch.shadow``):
+    never answered, only compared. ``request_id`` is the champion's prediction's (unique
+    there), ``application_time`` and ``received_at`` repeat its own, so a window reads the
+    pairs with one join on the request id. One row per prediction and challenger version:
+    a replayed spool stores nothing twice. No foreign key, for the same reason as
+    ``feature_values`` (the shadow row may even reach the store in the batch before its
+    prediction's)."""
+
+    __tablename__ = "shadow_predictions"
+
+    id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(64))  # the challenger's
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    application_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    probability: Mapped[float] = mapped_column(Float)
+    decision: Mapped[str] = mapped_column(String(16))
+    threshold: Mapped[float] = mapped_column(Float)
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scoring_ms: Mapped[float | None] = mapped_column(Float)  # the shadow batch's, per row
+
+    __table_args__ = (UniqueConstraint("request_id", "model_version"),)
+
+
 class Outcome(Base):
     """What became of a predicted loan: did the client default? One row per value received.
 
@@ -382,6 +407,7 @@ PREDICTIONS = _table(Prediction)
 FEATURE_VALUES = _table(FeatureValue)
 PREDICTION_REASONS = _table(PredictionReason)
 OUTCOMES = _table(Outcome)
+SHADOW_PREDICTIONS = _table(ShadowPrediction)
 ANOMALIES = _table(Anomaly)
 API_LOGS = _table(ApiLog)
 TRAINING_REFERENCE = _table(TrainingReference)

@@ -76,17 +76,19 @@ class LogRecord(_LogRequired, total=False):
     data: dict[str, Any] | None
 
 
-def _key_sets(cls: type) -> tuple[type, frozenset[str], frozenset[str]]:
+def key_sets(cls: type) -> tuple[type, frozenset[str], frozenset[str]]:
     required: frozenset[str] = cls.__required_keys__  # type: ignore[attr-defined]
     return cls, required, required | cls.__optional_keys__  # type: ignore[attr-defined]
 
 
-_PREDICTION_KEYS = _key_sets(PredictionRecord)
-_ANOMALY_KEYS = _key_sets(AnomalyRecord)
-_LOG_KEYS = _key_sets(LogRecord)
+_PREDICTION_KEYS = key_sets(PredictionRecord)
+_ANOMALY_KEYS = key_sets(AnomalyRecord)
+_LOG_KEYS = key_sets(LogRecord)
 
 
-def _keys(record: Mapping[str, Any], keys: tuple[type, frozenset[str], frozenset[str]]) -> None:
+def check_keys(record: Mapping[str, Any],
+               keys: tuple[type, frozenset[str], frozenset[str]]) -> None:
+    """Refuse a record with an unknown key or without a required one (``key_sets``)."""
     cls, required, allowed = keys
     present = record.keys()
     # Two C-level subset tests on the hot path; the sets of differences only on failure.
@@ -197,7 +199,7 @@ def reason_rows(rid: str, reasons: Any) -> list[tuple[Any, ...]]:
 
 def prediction_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     """The ``predictions`` row of ``record`` (without ``features``), in PREDICTION_COLUMNS order."""
-    _keys(record, _PREDICTION_KEYS)
+    check_keys(record, _PREDICTION_KEYS)
     get = record.get
     inputs = record["inputs"]
     if not isinstance(inputs, Mapping):
@@ -255,7 +257,7 @@ def _client_id(value: Any) -> int | None:
 
 def anomaly_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     """The ``anomalies`` row of ``record``, in ANOMALY_COLUMNS order."""
-    _keys(record, _ANOMALY_KEYS)
+    check_keys(record, _ANOMALY_KEYS)
     return (
         stamp(to_utc(record["occurred_at"])),
         record.get("request_id"),
@@ -269,7 +271,7 @@ def anomaly_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
 
 def log_row(record: Mapping[str, Any], stamp: Stamp) -> tuple[Any, ...]:
     """The ``api_logs`` row of ``record``, in LOG_COLUMNS order."""
-    _keys(record, _LOG_KEYS)
+    check_keys(record, _LOG_KEYS)
     get = record.get
     return (
         stamp(to_utc(record["ts"])),

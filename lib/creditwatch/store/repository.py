@@ -28,6 +28,7 @@ from creditwatch.store.reads import ReadsMixin
 from creditwatch.store.reasons import ReasonsMixin
 from creditwatch.store.reference import ReferenceMixin
 from creditwatch.store.retention import RetentionMixin
+from creditwatch.store.shadow import ShadowMixin
 from creditwatch.store.writes import WritesMixin
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class StoreSchemaError(StoreUnavailableError):
 
 
 class Store(WritesMixin, ReadsMixin, ReasonsMixin, ReferenceMixin, MonitoringMixin,
-            PerformanceReportsMixin, RetentionMixin, FairnessReportsMixin):
+            PerformanceReportsMixin, RetentionMixin, FairnessReportsMixin, ShadowMixin):
     """Repository over the prediction store (PostgreSQL or embedded SQLite)."""
 
     def __init__(

@@ -1,5 +1,5 @@
 """Batched, idempotent writes: predictions (with their feature values), outcomes, anomalies,
-API logs.
+API logs, shadow predictions.
 
 Records are converted once into positional rows (``records``: UTC stamps and JSON text in the
 dialect's stored form), and each table gets one bulk statement per batch at the driver level,
@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table
 
 from creditwatch.store import bulk_pg, bulk_sqlite, chain
 from creditwatch.store._base import StoreBase
-from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS
+from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS, SHADOW_PREDICTIONS
 from creditwatch.store.outcomes import check_outcomes, insert_outcomes
 from creditwatch.store.records import (
     ANOMALY_COLUMNS,
@@ -34,6 +34,7 @@ from creditwatch.store.records import (
     prediction_batch,
     prediction_links,
 )
+from creditwatch.store.shadow import SHADOW_COLUMNS, SHADOW_KEY, shadow_row
 from creditwatch.store.types import sqlite_time
 
 
@@ -47,6 +48,7 @@ class WriteCounts:
     logs: int = 0
     outcomes: int = 0
     reasons: int = 0  # prediction_reasons rows
+    shadow: int = 0  # shadow_predictions rows
     # What became of each outcome record, by event id (see ``store.outcomes``).
     outcome_statuses: Mapping[str, str] = field(default_factory=dict)
 
@@ -70,12 +72,18 @@ class WritesMixin(StoreBase):
         """Store API log events (see ``LogRecord``); idempotent on ``event_id`` when given."""
         return self.write_batch(logs=records).logs
 
+    def write_shadow(self, records: Sequence[Mapping[str, Any]]) -> int:
+        """Store challenger scores (see ``store.shadow.ShadowRecord``); idempotent on
+        (request id, challenger version). Returns how many were new."""
+        return self.write_batch(shadow=records).shadow
+
     def write_batch(
         self,
         predictions: Sequence[Mapping[str, Any]] = (),
         anomalies: Sequence[Mapping[str, Any]] = (),
         logs: Sequence[Mapping[str, Any]] = (),
         outcomes: Sequence[Mapping[str, Any]] = (),
+        shadow: Sequence[Mapping[str, Any]] = (),
     ) -> WriteCounts:
         """Store a mixed batch atomically: all of it is committed, or none of it.
 
@@ -88,8 +96,9 @@ class WritesMixin(StoreBase):
         batch = prediction_batch(predictions, stamp)
         anomaly_rows = [anomaly_row(r, stamp) for r in anomalies]
         log_rows = [log_row(r, stamp) for r in logs]
+        shadow_rows = [shadow_row(r, stamp) for r in shadow]
         check_outcomes(outcomes)
-        if not (batch.rows or anomaly_rows or log_rows or outcomes):
+        if not (batch.rows or anomaly_rows or log_rows or outcomes or shadow_rows):
             return WriteCounts()
         with self._write() as conn:
             n_pred, n_feat, n_reasons, chained = self._insert_predictions(conn, batch)
@@ -99,11 +108,14 @@ class WritesMixin(StoreBase):
             n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS, anomaly_rows,
                                          "request_id")
             n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows, "event_id")
+            n_shadow = self._insert_ignore(conn, SHADOW_PREDICTIONS, SHADOW_COLUMNS,
+                                           shadow_rows, SHADOW_KEY)
             # Last, so the chain head's lock is held for the shortest time.
             chain.append(conn, self.dialect, chained + matched.chained,
                          stamp(datetime.now(UTC)))
         return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted,
-                           reasons=n_reasons, outcome_statuses=matched.statuses)
+                           reasons=n_reasons, shadow=n_shadow,
+                           outcome_statuses=matched.statuses)
 
     def _insert_predictions(self, conn: Connection,
                             batch: PredictionBatch) -> tuple[int, int, int, list[Link]]:

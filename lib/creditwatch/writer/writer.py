@@ -28,8 +28,9 @@ from creditwatch.store.outcomes import INVALID
 
 log = structlog.get_logger("creditwatch.writer")
 BATCH_BYTES = 4 * 1024 * 1024
+# Spool record kind -> ``Store.write_batch`` argument.
 KINDS = {"prediction": "predictions", "anomaly": "anomalies", "log": "logs",
-         "outcome": "outcomes"}
+         "outcome": "outcomes", "shadow": "shadow"}
 Item = tuple[str, dict[str, Any], bytes]  # (store argument, record, spool line)
 
 
