@@ -28,8 +28,9 @@ def test_the_lifecycle_notebook_drifts_retrains_shadows_and_promotes(
         request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> None:
     """papermill runs notebook 05 top to bottom: the drifted days alert, the champion's
     realized AUC falls on them, a challenger trained from the store beats it on the recent
-    hold-out (report written), scores the new traffic in shadow, and is promoted: the
-    sandbox's champion pointer names it and its bundle records the store as its source."""
+    hold-out (report written), scores the new traffic in shadow (every prediction of it,
+    stored and compared), and is promoted: the sandbox's champion pointer names it, the
+    challenger pointer is cleared, and its bundle records the store as its source."""
     url = None if kind == "sqlite" else str(request.getfixturevalue("pg_fresh_url"))
     workdir = tmp_path / "sandbox"
     params = {"database_url": url, "workdir": str(workdir), "as_of": AS_OF.isoformat(),
@@ -52,3 +53,7 @@ def test_the_lifecycle_notebook_drifts_retrains_shadows_and_promotes(
     assert list((run.folder / "05_model_lifecycle_files" / "retrain").glob("*.json"))
     with Store(url or f"sqlite:///{workdir / 'data' / 'creditwatch.db'}") as store:
         assert store.count_predictions() == 6 * 700 + 700
+        shadow = store.read_shadow()
+        # every prediction of the shadow batch, and none before, scored by the challenger
+        assert len(shadow) == 700 and set(shadow["model_version"]) == {champion}
+    assert "approve_to_refuse" in outputs and "spearman" in outputs

@@ -8,19 +8,23 @@ chains them (the notebook holds no statistics)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from creditwatch.analytics import Analytics
 from creditwatch.config import Settings
 from creditwatch.drift.monitor import DriftMonitor
 from creditwatch.drift.monitor import history_frame as drift_frame
-from creditwatch.model.bundle import ModelBundle, load_bundle, save_bundle
+from creditwatch.model.bundle import ModelBundle, load_bundle
 from creditwatch.model.train import TrainConfig, train_model
 from creditwatch.performance.monitor import PerformanceMonitor
 from creditwatch.performance.monitor import history_frame as performance_frame
-from creditwatch.registry import CHALLENGER, CHAMPION, pointed, set_pointer, version_dir
+from creditwatch.registry import CHALLENGER, CHAMPION, pointed, version_dir
+from creditwatch.registry.promote import challenge
+from creditwatch.registry.promote import promote as registry_promote
+from creditwatch.registry.versions import Added, add_version
 from creditwatch.reports import simulation
 from creditwatch.retrain import (
     HoldoutComparison,
@@ -29,6 +33,7 @@ from creditwatch.retrain import (
     store_training_set,
     write_report,
 )
+from creditwatch.shadow.compare import compare
 from creditwatch.simulate.outcomes import OutcomeOptions
 from creditwatch.store import Store, load_reference, upgrade
 from creditwatch.synthetic.generator import generate
@@ -65,14 +70,12 @@ class Sandbox:
         version = pointed(self.artifacts, role)
         return None if version is None else load_bundle(version_dir(self.artifacts, version))
 
-    def register(self, bundle: ModelBundle, role: str | None = None) -> Path:
-        """Add ``bundle`` as a version (its folder named by its version) and point ``role``
-        at it; its reference sample goes into the store for the drift checks."""
-        folder = save_bundle(bundle, version_dir(self.artifacts, bundle.version))
+    def register(self, bundle: ModelBundle) -> Added:
+        """Add ``bundle`` to the registry as ``train`` does (the first version is the
+        champion); its reference sample goes into the store for the drift checks."""
+        added = add_version(self.artifacts, bundle)
         load_reference(self.store, bundle.version, bundle.reference)
-        if role is not None:
-            set_pointer(self.artifacts, role, bundle.version)
-        return folder
+        return added
 
     def close(self) -> None:
         self.store.close()
@@ -86,7 +89,8 @@ def train_champion(box: Sandbox, rows: int, seed: int) -> ModelBundle:
                       age_bands=tuple(s.fairness.age_bands))
     bundle = train_model(generate(rows, seed), cfg)
     bundle.extra["training_data"] = {"source": "synthetic", "rows": rows, "seed": seed}
-    box.register(bundle, CHAMPION)
+    if not box.register(bundle).champion:
+        promote(box, bundle.version)
     return bundle
 
 
@@ -132,20 +136,28 @@ def retrain_challenger(box: Sandbox, window: Window, output_dir: Path,
                       age_bands=tuple(s.fairness.age_bands))
     data = store_training_set(box.store, window, s)
     done = retrain(data, cfg, s, champion=box.model(CHAMPION))
-    box.register(done.bundle, CHALLENGER)
+    box.register(done.bundle)
+    challenge(box.artifacts, done.bundle.version)  # the registry's checks, then the pointer
     _, markdown = write_report(done.comparison, data.describe(), output_dir)
     return done, markdown
 
 
 
-def shadow_traffic(box: Sandbox, *, batches: int, batch_size: int, seed: int, end: datetime,
+def shadow_traffic(box: Sandbox, *, batches: int, batch_size: int, seed: int,
                    output_dir: Path) -> pd.DataFrame:
-    """``batches`` more batches of the last drift, stamped at ``end``, through the API with
-    the challenger in shadow; the comparison of the two models on that traffic."""
-    sim = send_traffic(box, schedule=f"sudden:0.7*{batches}", batch_size=batch_size,
-                       batch_interval=None, seed=seed, end=end, outcomes_share=0.0,
-                       outcomes_delay="0", output_dir=output_dir / "shadow")
-    return pd.DataFrame([{"scored": sim.result.accepted}])
+    """``batches`` more batches of the last drift, sent now, through the API with the
+    challenger in shadow; the shadow comparison of that traffic (``creditwatch model
+    compare``'s figures, windows of the time received: agreement, flips, correlations,
+    approval rates), one row per challenger version."""
+    started = datetime.now(UTC)
+    send_traffic(box, schedule=f"sudden:0.7*{batches}", batch_size=batch_size,
+                 batch_interval=None, seed=seed, end=started, outcomes_share=0.0,
+                 outcomes_delay="0", output_dir=output_dir / "shadow")
+    window = Window(started - timedelta(minutes=1), datetime.now(UTC) + timedelta(minutes=1))
+    with Analytics(box.store, settings=box.settings, refresh_s=0) as analytics:
+        results = compare(analytics, [window], box.settings)
+    return pd.DataFrame([{k: v for k, v in r.to_dict().items() if not isinstance(v, dict | list)}
+                         for r in results])
 
 
 def verdict(comparison: HoldoutComparison) -> tuple[bool, str]:
@@ -162,7 +174,6 @@ def verdict(comparison: HoldoutComparison) -> tuple[bool, str]:
 
 
 def promote(box: Sandbox, version: str) -> None:
-    """Make ``version`` the champion (and clear the challenger pointer that named it)."""
-    set_pointer(box.artifacts, CHAMPION, version)
-    if box.version(CHALLENGER) == version:
-        set_pointer(box.artifacts, CHALLENGER, None)
+    """Make ``version`` the champion as ``creditwatch model promote`` does (it must load and
+    read the champion's input; the challenger pointer that named it is cleared)."""
+    registry_promote(box.artifacts, version)
