@@ -46,11 +46,7 @@ report_cmd.register(app)
 fairness_cmd.register(app)
 audit_cmd.register(app)
 retention_cmd.register(app)
-# The `model` group (versions, promotion) comes with the registry work; until it is merged,
-# this group holds only the shadow's `model compare`.
-model_app = typer.Typer(help="Model versions and the challenger in shadow.", no_args_is_help=True)
-app.add_typer(model_app, name="model")
-model_compare_cmd.register(model_app)  # `creditwatch model compare` (challenger in shadow)
+model_compare_cmd.register(registry_cmd.model_app)  # `model compare`: the challenger in shadow
 
 
 def main() -> None:  # pragma: no cover - console script shim
