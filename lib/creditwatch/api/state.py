@@ -1,5 +1,5 @@
 """What the API holds for its lifetime: the served model, store, spool, writer, metrics,
-coalescer."""
+the challenger in shadow, coalescer."""
 
 from __future__ import annotations
 

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from rich.table import Table
 
+from creditwatch.cli import options
 from creditwatch.cli.common import console, guarded, progress
+from creditwatch.cli.retrain import report_comparison, retrain, store_window, stored_data
 from creditwatch.config import get_settings
+from creditwatch.errors import ConfigurationError
 
 if TYPE_CHECKING:  # loading LightGBM waits for the command that needs it
+    import pandas as pd
+
     from creditwatch.model.bundle import ModelBundle
+    from creditwatch.retrain import Retrained, StoreTrainingSet
 
 
 def train(
-    data: Path = typer.Option(..., "--data", "-d", dir_okay=False,
-                              help="Training applications with TARGET (.csv or .parquet)."),
+    data: Path | None = typer.Option(None, "--data", "-d", dir_okay=False, show_default=False,
+                                     help="Training applications with TARGET (.csv or .parquet)."),
+    from_store: bool = typer.Option(False, "--from-store", help=(
+        "Train on the stored applications with mature outcomes (instead of --data), keep the "
+        "most recent fifth out as a hold-out, and compare the new model with the champion on "
+        "it (report under reports/retrain/).")),
+    since: options.Since = None,
+    until: options.Until = None,
     out: Path | None = typer.Option(None, "--out", "-o", help=(
         "Write the bundle to this folder instead of adding a version to the registry "
         "(artifacts/models/<version>/).")),
@@ -30,34 +42,54 @@ def train(
 ) -> None:
     """Train the LightGBM model, choose the cost-optimal threshold, and add it to the registry
     as a new version; the champion is unchanged (a project with no model yet gets it as its
-    champion). `creditwatch model promote` makes it answer."""
-    _train(data, out, seed, exclude, fairness_report)
+    champion). `creditwatch model promote` makes it answer. --since/--until (application
+    time) only with --from-store."""
+    _train(data, from_store, since, until, out, seed, exclude, fairness_report)
 
 
 @guarded
-def _train(data: Path, out: Path | None, seed: int | None, exclude: str,
-           fairness_report: bool) -> None:
-    from creditwatch.files.loader import load_applications
+def _train(data: Path | None, from_store: bool, since: str | None, until: str | None,
+           out: Path | None, seed: int | None, exclude: str, fairness_report: bool) -> None:
+    import pandas as pd
+
     from creditwatch.model.train import TrainConfig, train_model
     from creditwatch.registry.catalog import file_source
 
+    if (data is None) == (not from_store):
+        raise ConfigurationError("give exactly one source: --data FILE or --from-store")
+    if not from_store and (since is not None or until is not None):
+        raise ConfigurationError("--since and --until choose stored applications: only with "
+                                 "--from-store")
+    window = store_window(since, until) if from_store else None
     settings = get_settings()
-    loaded = load_applications(data)
     cfg = TrainConfig(cost_fn=settings.model.cost_fn, cost_fp=settings.model.cost_fp,
                       seed=settings.model.seed if seed is None else seed,
                       exclude=tuple(exclude.split(",")) if exclude else (),
                       protected=tuple(settings.fairness.attributes),
                       age_bands=tuple(settings.fairness.age_bands),
                       fairness_report=fairness_report)
+    if window is not None:
+        source: pd.DataFrame | StoreTrainingSet = stored_data(settings, window)
+    else:
+        from creditwatch.files.loader import load_applications
+
+        source = load_applications(cast(Path, data)).frame
     if fairness_report:
         console.print("training three times: the model, and with / without the protected "
                       "attributes for the comparison (--no-fairness-report skips it)")
+    retrained: Retrained | None = None
     with progress("training (early stopping)", cfg.max_rounds) as update:
-        bundle = train_model(loaded.frame, cfg, on_round=lambda i, _n: update(i))
-    bundle.extra["training_data"] = file_source(data, len(loaded.frame))
+        if isinstance(source, pd.DataFrame):
+            bundle = train_model(source, cfg, on_round=lambda i, _n: update(i))
+            bundle.extra["training_data"] = file_source(cast(Path, data), len(source))
+        else:
+            retrained = retrain(settings, cfg, source, lambda i, _n: update(i))
+            bundle = retrained.bundle
     print_training_report(bundle.metrics, bundle.threshold, bundle.version)
     print_fairness_report(bundle.extra.get("fairness") or {})
     store_bundle(bundle, settings.paths.artifacts, out)
+    if retrained is not None:
+        report_comparison(retrained, settings)
 
 
 def store_bundle(bundle: ModelBundle, artifacts: Path, out: Path | None = None, *,

@@ -17,7 +17,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 Version = Annotated[str, typer.Argument(metavar="VERSION", help=(
     "A model version (its hash, as `creditwatch model list` shows it)."))]
 
-model_app = typer.Typer(help="Model versions: list, promote, retire, the challenger.",
+model_app = typer.Typer(help="Model versions: list, promote, retire, the challenger in shadow.",
                         no_args_is_help=True)
 _METRICS = (("holdout_auc", "AUC", "{:.4f}"), ("holdout_cost_at_threshold", "cost", "{:,.0f}"))
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from creditwatch.config import Settings
 from creditwatch.simulate import Schedule, SimulationConfig, SimulationResult
+from creditwatch.simulate.outcomes import OutcomeOptions
 from creditwatch.simulate.payloads import batch_rows
 from creditwatch.simulate.runner import simulate, simulate_in_process
 from creditwatch.windows import Chunker, parse_duration
@@ -38,8 +39,9 @@ class Simulation:
 def run(settings: Settings, *, api_url: str | None, schedule: str | None, batch_size: int,
         n_batches: int | None, batch_interval: str | None, error_rate: float, endpoint: str,
         concurrency: int, seed: int, bundle_dir: str | Path | None, spool_dir: Path,
-        end: datetime | None = None) -> Simulation:
-    """Send the schedule to ``api_url``, or to an API created here when it is None."""
+        end: datetime | None = None, outcomes: OutcomeOptions | None = None) -> Simulation:
+    """Send the schedule to ``api_url``, or to an API created here when it is None;
+    ``outcomes``: also send back the outcomes of a share of the answered applications."""
     cfg = SimulationConfig(
         api_url=api_url or "http://in-process", schedule=Schedule.parse(
             schedule, batch_size=batch_size, n_batches=n_batches),
@@ -47,7 +49,7 @@ def run(settings: Settings, *, api_url: str | None, schedule: str | None, batch_
         batch_interval=parse_duration(batch_interval) if batch_interval else None,
         error_rate=error_rate, seed=seed, batch_max=settings.api.batch_max_size,
         api_key=settings.api.required_key,
-        end=end or datetime.now(UTC))
+        end=end or datetime.now(UTC), outcomes=outcomes or OutcomeOptions())
     if api_url:
         return Simulation(cfg, _in_thread(lambda: simulate(cfg)), api_url)
     from creditwatch.api import create_app
