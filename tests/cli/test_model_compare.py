@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,15 +15,11 @@ from creditwatch.store import Store, upgrade
 
 from tests.plugins.postgres import STORES
 from tests.shadow.seeding import seed_shadow
+from tests.support.cli import run_cli
 
 
 def run(args: list[str], root: Path, url: str | None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CREDITWATCH_ROOT": str(root)}
-    env.pop("DATABASE_URL", None)
-    if url is not None:
-        env["DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "creditwatch.cli.main", *args], env=env,
-                          capture_output=True, text=True, timeout=600, cwd=root)
+    return run_cli(args, root, url)
 
 
 @pytest.mark.parametrize("kind", STORES)

@@ -4,10 +4,8 @@ outcomes drawn from the generator's TRUE_PD."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ from creditwatch.store import Store, upgrade
 from creditwatch.synthetic.shift import DriftSpec
 
 from tests.plugins.postgres import STORES
+from tests.support.cli import run_cli
 from tests.support.seed import seed_store
 
 T0 = datetime(2026, 2, 1, tzinfo=UTC)
@@ -32,12 +31,7 @@ REQUIRED = {"window_start": str, "window_end": str, "n": int, "n_labelled": int,
 
 
 def run(args: list[str], root: Path, url: str | None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CREDITWATCH_ROOT": str(root)}
-    env.pop("DATABASE_URL", None)
-    if url is not None:
-        env["DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "creditwatch.cli.main", *args], env=env,
-                          capture_output=True, text=True, timeout=600, cwd=root)
+    return run_cli(args, root, url)
 
 
 @pytest.fixture(params=STORES)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from creditwatch.scoring import Scorer
 from creditwatch.store import Store, upgrade
 
 from tests.plugins.postgres import STORES
+from tests.support.cli import run_cli
 from tests.support.seed import seed_store
 
 T0 = datetime(2026, 2, 1, tzinfo=UTC)
@@ -39,12 +38,7 @@ PD_EDGES = (0.02, 0.05, 0.10, 0.20, 0.35)  # the default performance.pd_bands
 
 
 def run(args: list[str], root: Path, url: str | None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CREDITWATCH_ROOT": str(root)}
-    env.pop("DATABASE_URL", None)
-    if url is not None:
-        env["DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "creditwatch.cli.main", *args], env=env,
-                          capture_output=True, text=True, timeout=900, cwd=root)
+    return run_cli(args, root, url, timeout=900)
 
 
 def open_project(request: pytest.FixtureRequest, root: Path,
