@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from creditwatch.store import upgrade
 
 from tests.api.applications import applications
-from tests.plugins.api_server import ApiServer, ApiServerFactory
+from tests.plugins.api_server import START_TIMEOUT_S, ApiServer, ApiServerFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 CONCURRENCY = 16
@@ -124,8 +124,10 @@ def test_a_killed_worker_loses_no_count_and_no_prediction(two_workers: ApiServer
     before = per_worker(directory)
     victim = max(before, key=before.__getitem__)
     os.kill(victim, signal.SIGKILL)
+    # The replacement starts like any worker (imports, model, reasons engine): give it the
+    # same time as a server's start, not the 30 s meant for a running server's reactions.
     wait_for(lambda: victim not in _live_gauge_pids(directory)
-             and len(_live_gauge_pids(directory)) == 2)
+             and len(_live_gauge_pids(directory)) == 2, timeout=START_TIMEOUT_S)
     more = list(zip(_ids("kw2", 100), applications(100, seed=63), strict=True))
     assert set(send(server, more)) == {200}
     with server.client() as client:
