@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.plugins.seeded",
     "tests.plugins.drift",
     "tests.plugins.prometheus",
+    "tests.plugins.signals",
 ]
