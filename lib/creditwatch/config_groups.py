@@ -264,9 +264,10 @@ class ApiConfig(Group):
         "latest performance report) from the store, in a background thread: never on the "
         "request path. With several workers one of them reads, the others skip."))
     model_poll_s: float = Field(1.0, gt=0, description=(
-        "How often each API worker reads the registry's champion pointer; a promotion "
-        "(`creditwatch model promote`) is served within about this long, without a restart "
-        "(the new bundle is loaded in the background, then swapped in between requests)."))
+        "How often each API worker reads the registry's champion and challenger pointers; a "
+        "promotion (`creditwatch model promote`) is served, and a challenger shadowed, within "
+        "about this long, without a restart (the new bundle is loaded in the background, then "
+        "swapped in between requests)."))
     url: str = Field("http://127.0.0.1:8000", json_schema_extra=_env("CREDITWATCH_API_URL"),
                      description=(
         "Where clients (the simulator, the dashboard) find the API."))

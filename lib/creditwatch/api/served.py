@@ -12,8 +12,8 @@ happens in the middle of it; nothing is lost or refused at the switch.
 reads the champion pointer (``creditwatch.registry``); when it names another version, the
 thread loads that bundle and builds its reasons engine (off the request path: requests go
 on with the old model meanwhile), then swaps. A bundle that fails to load is logged once
-and skipped (the old model keeps answering) until the pointer changes again. It also keeps
-the challenger's card for ``GET /model``.
+and skipped (the old model keeps answering) until the pointer changes again. The challenger
+pointer is the shadow's (``creditwatch.shadow``), which also keeps its card for ``GET /model``.
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
 
 from creditwatch.config import Settings
 from creditwatch.explain import Explainer
-from creditwatch.model.bundle import load_bundle
-from creditwatch.registry import CHALLENGER, CHAMPION, pointed, version_dir
+from creditwatch.registry import CHAMPION, pointed, version_dir
 from creditwatch.scoring import Scorer
 
 log = structlog.get_logger("creditwatch.api")
@@ -68,8 +66,6 @@ class ModelWatcher:
                  swap: Callable[[ServedModel], None]) -> None:
         self.settings, self._current, self._swap = settings, current, swap
         self.period = settings.api.model_poll_s
-        self.challenger: dict[str, Any] | None = None  # the challenger's card (GET /model)
-        self._challenger_seen: str | None = None
         self.skipped: set[str] = set()  # versions that failed to load (until the pointer moves)
         self._pointer: str | None = None
         self.swaps = 0
@@ -94,9 +90,8 @@ class ModelWatcher:
                 log.error("model_watch_failed", error=str(exc)[:200])
 
     def check(self) -> bool:
-        """Read the pointers once; True when the champion was swapped."""
+        """Read the champion pointer once; True when the champion was swapped."""
         artifacts = self.settings.paths.artifacts
-        self._follow_challenger(pointed(artifacts, CHALLENGER))
         champion = pointed(artifacts, CHAMPION)
         if champion != self._pointer:  # the pointer moved: a skipped version gets a new try
             self._pointer = champion
@@ -115,16 +110,3 @@ class ModelWatcher:
         self.swaps += 1
         log.info("model_promoted", before=before, version=model.version, pid=os.getpid())
         return True
-
-    def _follow_challenger(self, version: str | None) -> None:
-        if version == self._challenger_seen:
-            return
-        self._challenger_seen = version
-        if version is None:
-            self.challenger = None
-            return
-        try:
-            self.challenger = load_bundle(version_dir(self.settings.paths.artifacts,
-                                                      version)).describe()
-        except Exception as exc:  # noqa: BLE001 - an unloadable challenger is shown as such
-            self.challenger = {"version": version, "error": str(exc)[:200]}

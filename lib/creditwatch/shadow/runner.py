@@ -49,17 +49,22 @@ class Shadow:
     """The challenger in shadow of one API process (see the module docstring)."""
 
     def __init__(self, settings: Settings, spool: Spool, *, count: Count | None = None,
-                 poll_s: float = 1.0, queue_max: int = QUEUE_MAX) -> None:
+                 poll_s: float | None = None, queue_max: int = QUEUE_MAX) -> None:
         self.settings = settings
         self.artifacts = settings.paths.artifacts
         self.share = settings.model.shadow_share
         self.spool = spool
-        self.poll_s = poll_s
+        # the registry's pointers are polled at one period (api.model_poll_s), champion and
+        # challenger alike
+        self.poll_s = settings.api.model_poll_s if poll_s is None else poll_s
         self._count = count
         self._queue: queue.Queue[Work] = queue.Queue(queue_max)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.challenger: Scorer | None = None  # read by the request path: set atomically
+        # what GET /model shows of the challenger: its card, or its version and why it could
+        # not be loaded; None without a challenger pointer
+        self.card: dict[str, Any] | None = None
         self.pointer: str | None = None  # the version the pointer named at the last poll
         self._same: tuple[Any, bool] = (None, False)  # (champion maps, equal to ours)
         self.scored = self.dropped = 0
@@ -129,16 +134,18 @@ class Shadow:
             return
         self.pointer = version
         if version is None:
-            self.challenger = None
+            self.challenger = self.card = None
             log.info("shadow_stopped")
             return
         try:
             scorer = Scorer(load_bundle(version_dir(self.artifacts, version)), self.settings)
         except Exception as exc:  # noqa: BLE001 - any load failure: counted, shadow off
             self.challenger = None
+            self.card = {"version": version, "error": str(exc)[:200]}
             self._failed(LOAD, version, exc, 0)
             return
         self.challenger = scorer
+        self.card = scorer.bundle.describe()
         self._same = (None, False)
         log.info("shadow_started", challenger=version, share=self.share)
 

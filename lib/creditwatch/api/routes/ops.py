@@ -30,7 +30,7 @@ def health(state: StateDep) -> dict[str, Any]:
 def model(state: StateDep) -> dict[str, Any]:
     """The champion (the serving model: version, threshold, costs, metrics, features,
     importances) and, under ``challenger``, the same card of the challenger, or null."""
-    return {**state.model.scorer.bundle.describe(), "challenger": state.watcher.challenger}
+    return {**state.model.scorer.bundle.describe(), "challenger": state.shadow.card}
 
 
 @router.get("/metrics", response_class=Response)
