@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
-from creditwatch.registry.pointers import CHAMPION, pointed, version_dir
+from creditwatch.registry.pointers import serving_dir
 
 
 def _default_root() -> Path:
@@ -75,9 +75,7 @@ class PathsConfig(Group):
         """The model bundle that answers: the champion's folder in the registry
         (``artifacts/models/<version>``) when a champion is named, else the legacy single
         bundle ``artifacts/model`` (see ``creditwatch.registry``)."""
-        champion = pointed(self.artifacts, CHAMPION)
-        return self.artifacts / "model" if champion is None else version_dir(self.artifacts,
-                                                                            champion)
+        return serving_dir(self.artifacts)
 
 
 class StoreConfig(Group):

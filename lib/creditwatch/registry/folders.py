@@ -10,11 +10,6 @@ from pathlib import Path
 from creditwatch.registry.pointers import version_dir
 
 
-def legacy_dir(artifacts: Path) -> Path:
-    """The single-bundle folder used before the registry (``artifacts/model``)."""
-    return artifacts / "model"
-
-
 def publish(artifacts: Path, version: str, fill: Callable[[Path], object]) -> tuple[Path, bool]:
     """The folder of ``version``, made by ``fill(folder)`` in a hidden temporary folder and
     renamed into place (a reader never sees it half-written); (folder, it already existed:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from creditwatch.errors import ConfigurationError
 from creditwatch.model.bundle import load_bundle
-from creditwatch.registry.folders import legacy_dir, publish
-from creditwatch.registry.pointers import CHAMPION, pointed, set_pointer
+from creditwatch.registry.folders import publish
+from creditwatch.registry.pointers import CHAMPION, legacy_dir, pointed, set_pointer
 
 
 @dataclass(frozen=True)

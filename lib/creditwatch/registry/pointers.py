@@ -4,6 +4,8 @@
                                   folder named by the bundle's version hash
     artifacts/models/champion     a text file holding the champion's version
     artifacts/models/challenger   the same for the challenger (absent: no shadow)
+    artifacts/model/              the single bundle of a project from before the registry,
+                                  served while no champion is named
 
 A pointer is replaced with ``os.replace`` (atomic on POSIX), so a reader sees the old version
 or the new one, never a half-written name: this is what lets a running API (every worker of
@@ -36,6 +38,17 @@ def version_dir(artifacts: Path, version: str) -> Path:
         raise ConfigurationError(f"{version!r} is not a model version (a hex hash, e.g. "
                                  "as `creditwatch model list` shows)")
     return versions_root(artifacts) / version
+
+
+def legacy_dir(artifacts: Path) -> Path:
+    """The single-bundle folder used before the registry (``artifacts/model``)."""
+    return artifacts / "model"
+
+
+def serving_dir(artifacts: Path) -> Path:
+    """The bundle the API answers with: the champion's folder, else the legacy bundle."""
+    champion = pointed(artifacts, CHAMPION)
+    return legacy_dir(artifacts) if champion is None else version_dir(artifacts, champion)
 
 
 def _pointer(artifacts: Path, role: str) -> Path:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from creditwatch.model.bundle import ModelBundle, save_bundle
-from creditwatch.registry.folders import legacy_dir, publish
+from creditwatch.registry.folders import publish
 from creditwatch.registry.migrate import migrate
-from creditwatch.registry.pointers import CHAMPION, pointed, set_pointer
+from creditwatch.registry.pointers import CHAMPION, legacy_dir, pointed, set_pointer
 
 
 @dataclass(frozen=True)
