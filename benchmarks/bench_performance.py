@@ -30,8 +30,10 @@ bench_performance markers of benchmarks/RESULTS.md is rewritten.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,14 +82,25 @@ def run_ours(ref: PerformanceReference, data: KindWindows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["estimate", "lower", "upper", "realized"])
 
 
+def _uv() -> list[str]:
+    """The uv that installed the project: ``make install`` runs ``python3 -m uv`` from the
+    system Python, so uv is usually not inside ``.venv`` itself."""
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    if shutil.which("uv"):
+        return ["uv"]
+    return ["python3", "-m", "uv"]
+
+
 def ensure_nannyml_venv() -> Path | None:
     python = NML_VENV / "bin" / "python"
     if python.exists():
         return python
     try:
-        subprocess.run([sys.executable, "-m", "uv", "venv", "-q", str(NML_VENV), "--python",
+        uv = _uv()
+        subprocess.run([*uv, "venv", "-q", str(NML_VENV), "--python",
                         f"{sys.version_info.major}.{sys.version_info.minor}"], check=True)
-        subprocess.run([sys.executable, "-m", "uv", "pip", "install", "-q", "--python",
+        subprocess.run([*uv, "pip", "install", "-q", "--python",
                         str(python), NML_PIN, "statsmodels", "pyarrow"], check=True)
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
         print(f"NannyML could not be installed: {exc}", file=sys.stderr)
