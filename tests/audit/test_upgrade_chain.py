@@ -6,7 +6,7 @@ from creditwatch.audit import verify
 from creditwatch.store import upgrade
 from creditwatch.store.engine import make_engine
 
-from tests.store.test_upgrade_populated import ROWS, _populate
+from tests.store.test_upgrade_populated import ROWS, populate
 
 
 def test_upgrade_chains_every_existing_prediction_and_outcome(empty_store_url: str) -> None:
@@ -16,7 +16,7 @@ def test_upgrade_chains_every_existing_prediction_and_outcome(empty_store_url: s
     upgrade(empty_store_url, "0004_prediction_reasons")
     engine = make_engine(empty_store_url)
     try:
-        _populate(engine)
+        populate(engine)
         upgrade(empty_store_url)
         with engine.connect() as conn:
             result = verify(conn, inputs=True)

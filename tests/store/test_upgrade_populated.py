@@ -54,7 +54,7 @@ def _value(column: sa.Column[Any], row: int) -> Any:
     raise AssertionError(f"no test value for {name} of type {kind!r}: extend _value")
 
 
-def _populate(engine: sa.Engine) -> dict[str, list[dict[str, Any]]]:
+def populate(engine: sa.Engine) -> dict[str, list[dict[str, Any]]]:
     """ROWS rows in every creditwatch table; returns each table's rows as stored."""
     metadata = sa.MetaData()
     metadata.reflect(engine)
@@ -84,7 +84,7 @@ def test_upgrading_a_populated_store_keeps_every_row(empty_store_url: str, previ
     upgrade(empty_store_url, previous)
     engine = make_engine(empty_store_url)
     try:
-        before = _populate(engine)
+        before = populate(engine)
         assert upgrade(empty_store_url, revision) == revision
         metadata = sa.MetaData()
         metadata.reflect(engine)

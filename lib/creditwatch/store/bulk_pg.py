@@ -53,10 +53,16 @@ def insert_ignore(
     rows: Sequence[tuple[Any, ...]],
     key: str,
     returning: Sequence[str] = ("id",),
+    keys_table: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` (tuples in ``columns`` order, JSON columns already text, see
     ``records``) into ``table``, skipping those whose ``key`` is already stored (or repeated
-    earlier in ``rows``); returns the ``returning`` columns of the new rows."""
+    earlier in ``rows``); returns the ``returning`` columns of the new rows.
+
+    ``keys_table``: the table whose primary key is ``key`` when ``table`` cannot declare it
+    unique itself (the partitioned predictions, see ``models.PredictionRequestId``). The new
+    keys go there first, ``ON CONFLICT DO NOTHING``, and only the rows of the keys it took
+    (the first of a key repeated in the batch) go into ``table``, in the same statement."""
     json_columns = [c for c in columns if isinstance(table.c[c].type, JSON)]
     names = ", ".join(columns)
     stage = f"_creditwatch_stage_{table.name}"
@@ -77,10 +83,20 @@ def insert_ignore(
             for seq, row in enumerate(rows):
                 write_row((*row, seq))
         # ORDER BY seq: ids follow the batch order, so id order is arrival order.
-        cur.execute(
-            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY seq "
-            f"ON CONFLICT ({key}) DO NOTHING RETURNING {', '.join(returning)}"
-        )
+        if keys_table is None:
+            cur.execute(
+                f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {stage} ORDER BY seq "
+                f"ON CONFLICT ({key}) DO NOTHING RETURNING {', '.join(returning)}"
+            )
+        else:
+            cur.execute(
+                f"WITH fresh AS (INSERT INTO {keys_table} ({key}) SELECT {key} FROM {stage} "
+                f"ORDER BY seq ON CONFLICT DO NOTHING RETURNING {key}) "
+                f"INSERT INTO {table.name} ({names}) SELECT {names} FROM "
+                f"(SELECT DISTINCT ON ({key}) {names}, seq FROM {stage} "
+                f"WHERE {key} IN (SELECT {key} FROM fresh) ORDER BY {key}, seq) AS first "
+                f"ORDER BY seq RETURNING {', '.join(returning)}"
+            )
         inserted = [tuple(r) for r in cur.fetchall()]
         cur.execute(f"DELETE FROM {stage}")  # a second batch in this transaction starts empty
     return inserted

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from creditwatch.store.partitions import only_on
 from creditwatch.store.types import BIGINT_PK, JSONB_OR_JSON, UTCDateTime
 
 # Deterministic constraint names, so migrations can refer to them on both dialects.
@@ -51,12 +52,19 @@ class Base(DeclarativeBase):
 
 
 class Prediction(Base):
-    """One answered scoring request (one row per application of a batch)."""
+    """One answered scoring request (one row per application of a batch).
+
+    One row per request id. On PostgreSQL the table is partitioned by month of
+    ``application_time`` (``store.partitions``); a partitioned table's unique keys must hold
+    the partition key, so there the request id's uniqueness is kept by
+    ``prediction_request_ids`` and the primary key is (id, application_time), made by
+    migration 0008 (Alembic does not compare primary keys; ``tests/store`` checks them).
+    """
 
     __tablename__ = "predictions"
 
     id: Mapped[int] = mapped_column(BIGINT_PK, primary_key=True)
-    request_id: Mapped[str] = mapped_column(String(64), unique=True)
+    request_id: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The application's own time when the client sends one, else received_at.
     application_time: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -83,10 +91,25 @@ class Prediction(Base):
     inputs_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
+        only_on("sqlite", UniqueConstraint("request_id")),
+        only_on("postgresql", Index(None, "request_id")),  # unique: prediction_request_ids
         Index(None, "model_version", "application_time"),
         # Outcomes matched by SK_ID_CURR take the client's latest prediction before a time.
         Index(None, "client_id", "application_time"),
+        {"postgresql_partition_by": "RANGE (application_time)"},
     )
+
+
+class PredictionRequestId(Base):
+    """PostgreSQL only: the request ids of the stored predictions, one row each, filled in
+    the transaction that inserts the prediction (``bulk_pg.insert_predictions``). Its primary
+    key is the global uniqueness the partitioned ``predictions`` cannot declare itself."""
+
+    __tablename__ = "prediction_request_ids"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = ({"info": {"dialect": "postgresql"}},)
 
 
 class FeatureValue(Base):
@@ -110,7 +133,7 @@ class FeatureValue(Base):
     # less to update for the twenty rows each prediction adds.
     __table_args__ = (
         Index(None, "feature", "application_time", "value"),
-        {"sqlite_with_rowid": False},
+        {"sqlite_with_rowid": False, "postgresql_partition_by": "RANGE (application_time)"},
     )
 
 
@@ -137,7 +160,9 @@ class PredictionReason(Base):
     field_values: Mapped[list[Any]] = mapped_column(JSON)
     application_time: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index(None, "application_time", "code"), {"sqlite_with_rowid": False})
+    __table_args__ = (Index(None, "application_time", "code"),
+                      {"sqlite_with_rowid": False,
+                       "postgresql_partition_by": "RANGE (application_time)"})
 
 
 class ShadowPrediction(Base):
@@ -408,6 +433,7 @@ FEATURE_VALUES = _table(FeatureValue)
 PREDICTION_REASONS = _table(PredictionReason)
 OUTCOMES = _table(Outcome)
 SHADOW_PREDICTIONS = _table(ShadowPrediction)
+PREDICTION_REQUEST_IDS = _table(PredictionRequestId)
 ANOMALIES = _table(Anomaly)
 API_LOGS = _table(ApiLog)
 TRAINING_REFERENCE = _table(TrainingReference)

@@ -1,6 +1,14 @@
 """Retention: remove the raw inputs and feature values of old predictions, keep the decision.
 
-``purge`` takes the predictions received before a cutoff whose inputs are still there, in
+An application's age is its application time (``application_time``: the client's own time
+when it sent one, else the time it was received): the time the data is about, and the key
+the PostgreSQL tables are partitioned by, so a purge there can take whole months.
+
+On PostgreSQL, every calendar month entirely older than the cutoff is purged at once
+(``store.retention_pg``: its feature values partition dropped, its predictions' inputs
+emptied in one statement); the rest, the month the cutoff falls in, and all of it on SQLite,
+goes through the batch path, which is also the reference the month path is tested against.
+The batch path takes the predictions older than the cutoff whose inputs are still there, in
 batches of ``batch`` ids, each batch its own short write transaction (the API's writer
 interleaves between them: SQLite's write lock is held for one batch, PostgreSQL locks only
 the batch's rows). In each batch it replaces the inputs by ``{}``, stamps
@@ -22,8 +30,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, text
 
 from creditwatch.errors import CreditwatchError
+from creditwatch.store import retention_pg
 from creditwatch.store._base import StoreBase
 from creditwatch.store.engine import WRITE
+from creditwatch.store.partitions import month_of, start_of
 from creditwatch.store.types import sqlite_time
 
 BATCH = 5_000
@@ -55,18 +65,33 @@ class PurgeResult:
 
 class RetentionMixin(StoreBase):
     def purge_inputs(self, cutoff: datetime, *, dry_run: bool = False, batch: int = BATCH,
-                     progress: Callable[[int], None] | None = None) -> PurgeResult:
-        """Remove the inputs and feature values of predictions received before ``cutoff``
-        (see the module docstring); ``progress`` gets the number of predictions done."""
+                     progress: Callable[[int], None] | None = None,
+                     by_month: bool = True) -> PurgeResult:
+        """Remove the inputs and feature values of predictions whose application time is
+        before ``cutoff`` (see the module docstring); ``progress`` gets the number of
+        predictions done. ``by_month=False``: the batch path only, on PostgreSQL too (the
+        reference, and the benchmark's contender)."""
         if dry_run:
             return _count(self, cutoff)
-        return _purge(self, cutoff, batch, progress)
+        done = features = 0
+        floor = None
+        if by_month and self.dialect == "postgresql":
+            retention_pg.finish_detaches(self)
+            done, features = retention_pg.purge_months(self, cutoff, progress)
+            floor = start_of(month_of(cutoff))  # older months are done
+        more, more_features = _purge(self, cutoff, batch, floor, done, progress)
+        return PurgeResult(cutoff, done + more, features + more_features, dry_run=False)
 
 
-def _old(store: StoreBase, cutoff: datetime) -> tuple[str, dict[str, object]]:
-    """The WHERE clause of the predictions to purge, and its parameters."""
+def _old(store: StoreBase, cutoff: datetime,
+         floor: datetime | None = None) -> tuple[str, dict[str, object]]:
+    """The WHERE clause of the predictions to purge (application time before ``cutoff``,
+    and from ``floor`` on when given), and its parameters."""
     bound = cutoff if store.dialect == "postgresql" else sqlite_time(cutoff.astimezone(UTC))
-    return "received_at < :cutoff AND inputs_purged_at IS NULL", {"cutoff": bound}
+    where = "application_time < :cutoff AND inputs_purged_at IS NULL"
+    if floor is None:
+        return where, {"cutoff": bound}
+    return f"{where} AND application_time >= :floor", {"cutoff": bound, "floor": floor}
 
 
 def _count(store: StoreBase, cutoff: datetime) -> PurgeResult:
@@ -80,15 +105,19 @@ def _count(store: StoreBase, cutoff: datetime) -> PurgeResult:
     return PurgeResult(cutoff, int(n), int(features), dry_run=True)
 
 
-def _purge(store: StoreBase, cutoff: datetime, batch: int,
-           progress: Callable[[int], None] | None) -> PurgeResult:
+def _purge(store: StoreBase, cutoff: datetime, batch: int, floor: datetime | None,
+           done: int, progress: Callable[[int], None] | None) -> tuple[int, int]:
+    """The batch path; returns (predictions, feature values) removed. ``done``: how many
+    predictions were purged before, for ``progress``."""
     pg = store.dialect == "postgresql"
-    old, params = _old(store, cutoff)
+    old, params = _old(store, cutoff, floor)
+    # the time bounds repeated: PostgreSQL then touches only the months concerned
+    times = old.replace(" AND inputs_purged_at IS NULL", "")
     update = text("UPDATE predictions SET inputs = '{}', inputs_purged_at = :now "
-                  "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
-    delete = text("DELETE FROM feature_values WHERE prediction_id IN :ids").bindparams(
-        bindparam("ids", expanding=True))
-    done = features = 0
+                  f"WHERE id IN :ids AND {times}").bindparams(bindparam("ids", expanding=True))
+    delete = text(f"DELETE FROM feature_values WHERE prediction_id IN :ids AND {times}"
+                  ).bindparams(bindparam("ids", expanding=True))
+    start, features = done, 0
     last = 0
     while True:
         # one short write transaction per batch: the API's writer goes in between
@@ -99,10 +128,10 @@ def _purge(store: StoreBase, cutoff: datetime, batch: int,
             if not ids:
                 break
             now = datetime.now(UTC)
-            conn.execute(update, {"now": now if pg else sqlite_time(now), "ids": ids})
-            features += conn.execute(delete, {"ids": ids}).rowcount or 0
+            conn.execute(update, {**params, "now": now if pg else sqlite_time(now), "ids": ids})
+            features += conn.execute(delete, {**params, "ids": ids}).rowcount or 0
         done += len(ids)
         last = ids[-1]
         if progress is not None:
             progress(done)
-    return PurgeResult(cutoff, done, features, dry_run=False)
+    return done - start, features

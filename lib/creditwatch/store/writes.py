@@ -18,13 +18,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.exc import IntegrityError
 
-from creditwatch.store import bulk_pg, bulk_sqlite, chain
+from creditwatch.store import bulk_pg, bulk_sqlite, chain, partitions
 from creditwatch.store._base import StoreBase
-from creditwatch.store.models import ANOMALIES, API_LOGS, PREDICTIONS, SHADOW_PREDICTIONS
+from creditwatch.store.models import (
+    ANOMALIES,
+    API_LOGS,
+    PREDICTION_REQUEST_IDS,
+    PREDICTIONS,
+    SHADOW_PREDICTIONS,
+)
 from creditwatch.store.outcomes import check_outcomes, insert_outcomes
 from creditwatch.store.records import (
     ANOMALY_COLUMNS,
+    APPLICATION_TIME,
     LOG_COLUMNS,
     PREDICTION_COLUMNS,
     Link,
@@ -100,19 +108,33 @@ class WritesMixin(StoreBase):
         check_outcomes(outcomes)
         if not (batch.rows or anomaly_rows or log_rows or outcomes or shadow_rows):
             return WriteCounts()
-        with self._write() as conn:
-            n_pred, n_feat, n_reasons, chained = self._insert_predictions(conn, batch)
-            # After the predictions: an outcome may name one of this very batch.
-            matched = insert_outcomes(conn, self.dialect, outcomes, stamp)
-            anomaly_rows += [anomaly_row(r, stamp) for r in matched.anomalies]
-            n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS, anomaly_rows,
-                                         "request_id")
-            n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows, "event_id")
-            n_shadow = self._insert_ignore(conn, SHADOW_PREDICTIONS, SHADOW_COLUMNS,
-                                           shadow_rows, SHADOW_KEY)
-            # Last, so the chain head's lock is held for the shortest time.
-            chain.append(conn, self.dialect, chained + matched.chained,
-                         stamp(datetime.now(UTC)))
+        months = ({partitions.month_of(r[APPLICATION_TIME]) for r in batch.rows}
+                  if self.dialect == "postgresql" else set())
+        for attempt in (1, 2):
+            # before the transaction: a missing month is made in a short one of its own
+            partitions.ensure_months(self.engine, months)
+            try:
+                with self._write() as conn:
+                    n_pred, n_feat, n_reasons, chained = self._insert_predictions(conn, batch)
+                    # After the predictions: an outcome may name one of this very batch.
+                    matched = insert_outcomes(conn, self.dialect, outcomes, stamp)
+                    unmatched = [anomaly_row(r, stamp) for r in matched.anomalies]
+                    n_anom = self._insert_ignore(conn, ANOMALIES, ANOMALY_COLUMNS,
+                                                 anomaly_rows + unmatched, "request_id")
+                    n_logs = self._insert_ignore(conn, API_LOGS, LOG_COLUMNS, log_rows,
+                                                 "event_id")
+                    n_shadow = self._insert_ignore(conn, SHADOW_PREDICTIONS, SHADOW_COLUMNS,
+                                                   shadow_rows, SHADOW_KEY)
+                    # Last, so the chain head's lock is held for the shortest time.
+                    chain.append(conn, self.dialect, chained + matched.chained,
+                                 stamp(datetime.now(UTC)))
+                break
+            except IntegrityError as exc:
+                # A month's partition was missing after all (dropped by hand, or met while a
+                # purge swapped it): look again, make it, write the batch once more.
+                if attempt == 2 or not partitions.is_missing_partition(exc):
+                    raise
+                partitions.forget(self.engine)
         return WriteCounts(n_pred, n_feat, n_anom, n_logs, matched.inserted,
                            reasons=n_reasons, shadow=n_shadow,
                            outcome_statuses=matched.statuses)
@@ -129,7 +151,7 @@ class WritesMixin(StoreBase):
                 (int(i), str(r))
                 for i, r in bulk_pg.insert_ignore(
                     conn, PREDICTIONS, PREDICTION_COLUMNS, batch.rows, "request_id",
-                    ("id", "request_id"),
+                    ("id", "request_id"), keys_table=PREDICTION_REQUEST_IDS.name,
                 )
             ]
         else:

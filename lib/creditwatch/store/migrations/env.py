@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from creditwatch.store.models import Base
+from creditwatch.store.partitions import include_object_for
 
 # Any constant shared by every creditwatch process: serialises concurrent upgrades on PostgreSQL.
 _PG_LOCK_KEY = 0x63776D6967  # "cwmig"
@@ -18,6 +19,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
     compare_type=True,
+    include_object=include_object_for(connection.dialect.name),
 )
 with context.begin_transaction():
     if connection.dialect.name == "postgresql":
