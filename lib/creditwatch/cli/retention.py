@@ -13,7 +13,8 @@ from creditwatch.windows import parse_duration
 
 OlderThan = Annotated[str, typer.Option(
     "--older-than", metavar="DURATION",
-    help="Purge predictions received longer ago than this: a number and d or w (400d).")]
+    help="Purge predictions whose application time is older than this: a number and d or "
+    "w (400d).")]
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", help="Count what would be purged; change nothing.")]
 
@@ -22,8 +23,9 @@ retention_app = typer.Typer(help="Retention of raw inputs.", no_args_is_help=Tru
 
 @retention_app.command("purge")
 def purge(older_than: OlderThan, dry_run: DryRun = False) -> None:
-    """Remove the raw inputs and feature values of predictions received before now minus
-    --older-than, in bounded batches. Decision, probability, model version, outcomes,
+    """Remove the raw inputs and feature values of predictions whose application time is
+    before now minus --older-than: whole months at once on PostgreSQL, bounded batches for
+    the rest. Decision, probability, model version, outcomes,
     reasons and the audit chain stay (`audit verify` still holds). Refused below
     CREDITWATCH_RETENTION_MIN_DAYS (default 183 days)."""
     _purge(older_than, dry_run)
@@ -45,7 +47,7 @@ def _purge(older_than: str, dry_run: bool) -> None:
             with progress("purging inputs") as bar:
                 result = store.purge_inputs(cutoff, progress=bar)
     verb = "would remove" if dry_run else "removed"
-    console.print(f"received before {cutoff:%Y-%m-%d %H:%M} UTC: {verb} the inputs of "
+    console.print(f"applications before {cutoff:%Y-%m-%d %H:%M} UTC: {verb} the inputs of "
                   f"{result.predictions:,} predictions and {result.feature_values:,} feature "
                   f"values; decisions, outcomes and the audit chain kept")
 
