@@ -154,3 +154,18 @@ def test_downgrade_rebuilds_plain_tables_with_every_row(pg_store: Store,
             new_id = conn.exec_driver_sql(
                 "SELECT id FROM predictions WHERE request_id = 'r6'").scalar()
     assert new_id == 5
+
+
+@pytest.mark.postgres
+def test_the_first_and_last_months_python_can_hold_get_partitions(pg_store: Store) -> None:
+    """Application times in January of year 1 and December 9999 are stored in months of
+    their own (the last one open-ended) instead of failing the batch."""
+    first, last = datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, tzinfo=UTC)
+    assert pg_store.write_predictions([prediction(first, request_id="first"),
+                                       prediction(last, request_id="last")]) == 2
+    months = _months(pg_store.engine, "predictions")
+    assert {"partitions.predictions_0001_01", "partitions.predictions_9999_12"} <= months
+    with pg_store.engine.connect() as conn:  # pandas' timestamps cannot hold these two
+        stored = conn.execute(text(
+            "SELECT application_time FROM predictions ORDER BY 1")).scalars().all()
+    assert stored == [first, last]

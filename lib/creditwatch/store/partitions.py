@@ -63,6 +63,12 @@ def start_of(month: Month) -> datetime:
     return datetime(month[0], month[1], 1, tzinfo=UTC)
 
 
+def end_of(month: Month) -> datetime | None:
+    """The first instant after ``month``, UTC (``None`` after December 9999, which Python's
+    datetime cannot hold: that partition is open-ended)."""
+    return None if month >= (9999, 12) else start_of(next_month(month))
+
+
 def partition_name(table: str, month: Month) -> str:
     """The qualified name of ``table``'s partition for ``month``."""
     return f"{SCHEMA}.{table}_{month[0]:04d}_{month[1]:02d}"
@@ -94,7 +100,8 @@ def month_of_name(table: str, name: str) -> Month:
 def create_month(conn: Connection, month: Month, tables: Iterable[str] = PARTITIONED) -> None:
     """Make ``month``'s partition of each of ``tables`` unless it exists (in ``conn``'s
     transaction; see the module docstring for the locks)."""
-    low, high = start_of(month).isoformat(), start_of(next_month(month)).isoformat()
+    end = end_of(month)
+    low, high = start_of(month).isoformat(), "infinity" if end is None else end.isoformat()
     for table in tables:
         if month in existing_months(conn, table):
             continue

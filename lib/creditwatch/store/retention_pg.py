@@ -24,13 +24,13 @@ from sqlalchemy import Connection, text
 
 from creditwatch.store import partitions
 from creditwatch.store._base import StoreBase
-from creditwatch.store.partitions import Month, next_month, partition_name, start_of
+from creditwatch.store.partitions import Month, partition_name
 
 
 def whole_months(conn: Connection, cutoff: datetime) -> list[Month]:
     """The months with a partition that end at or before ``cutoff``, oldest first."""
-    return sorted(m for m in partitions.existing_months(conn)
-                  if start_of(next_month(m)) <= cutoff)
+    ends = {m: partitions.end_of(m) for m in partitions.existing_months(conn)}
+    return sorted(m for m, end in ends.items() if end is not None and end <= cutoff)
 
 
 def purge_months(store: StoreBase, cutoff: datetime,
