@@ -5,6 +5,8 @@ intact; the age is the application time."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,3 +91,71 @@ def test_batch_path_alone_matches_on_postgresql(stores: tuple[Store, Store]) -> 
     assert (done.predictions, done.feature_values) == (expected.predictions,
                                                        expected.feature_values)
     assert _state(pg) == _state(ref)
+
+
+@pytest.mark.postgres
+def test_a_detach_left_half_done_is_finished_by_the_next_purge(
+        stores: tuple[Store, Store]) -> None:
+    """A ``DETACH ... CONCURRENTLY`` cancelled while it waits (a purge interrupted) leaves
+    January's feature values partition pending detach; the next purge finalises and drops
+    it, attaches an empty one again, and purges as the batch path does."""
+    pg, ref = stores
+    name = "partitions.feature_values_2024_01"
+    blocker = pg.engine.connect()
+    blocker.execute(text("SELECT count(*) FROM feature_values"))  # holds its transaction open
+    detacher = pg.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    pid = detacher.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    failed: list[BaseException] = []
+
+    def detach() -> None:
+        try:
+            detacher.exec_driver_sql(
+                f"ALTER TABLE feature_values DETACH PARTITION {name} CONCURRENTLY")
+        except Exception as exc:  # noqa: BLE001 - the cancellation this test causes
+            failed.append(exc)
+
+    thread = threading.Thread(target=detach)
+    thread.start()
+    with pg.engine.connect() as conn:
+        while not conn.exec_driver_sql(  # the detach waits for the blocker's transaction
+                "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                (pid,)).scalar():
+            time.sleep(0.05)
+        conn.exec_driver_sql("SELECT pg_cancel_backend(%s)", (pid,))
+    thread.join()
+    blocker.rollback()
+    blocker.close()
+    detacher.close()
+    assert failed, "the detach was not cancelled"
+    with pg.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = %s::regclass",
+            (name,)).scalar() is True
+    done, expected = pg.purge_inputs(CUTOFF), ref.purge_inputs(CUTOFF)
+    assert (done.predictions, done.feature_values) == (expected.predictions,
+                                                       expected.feature_values) == (16, 48)
+    assert _state(pg) == _state(ref)
+    with pg.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = %s::regclass",
+            (name,)).scalar() is False
+
+
+@pytest.mark.postgres
+def test_a_partition_detached_but_not_dropped_is_dropped_by_the_next_purge(
+        stores: tuple[Store, Store]) -> None:
+    """February's feature values partition detached and left standing (a purge stopped
+    before its drop): the next purge counts and drops it, attaches an empty one, and
+    purges as the batch path does."""
+    pg, ref = stores
+    with pg.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "ALTER TABLE feature_values DETACH PARTITION partitions.feature_values_2024_02")
+    done, expected = pg.purge_inputs(CUTOFF), ref.purge_inputs(CUTOFF)
+    assert (done.predictions, done.feature_values) == (expected.predictions,
+                                                       expected.feature_values) == (16, 48)
+    assert _state(pg) == _state(ref)
+    with pg.engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_inherits WHERE inhrelid = "
+            "'partitions.feature_values_2024_02'::regclass").scalar() == 1

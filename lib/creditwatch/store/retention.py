@@ -76,8 +76,9 @@ class RetentionMixin(StoreBase):
         done = features = 0
         floor = None
         if by_month and self.dialect == "postgresql":
-            retention_pg.finish_detaches(self)
-            done, features = retention_pg.purge_months(self, cutoff, progress)
+            features = retention_pg.finish_detaches(self)
+            done, month_features = retention_pg.purge_months(self, cutoff, progress)
+            features += month_features
             floor = start_of(month_of(cutoff))  # older months are done
         more, more_features = _purge(self, cutoff, batch, floor, done, progress)
         return PurgeResult(cutoff, done + more, features + more_features, dry_run=False)

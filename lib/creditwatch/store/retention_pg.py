@@ -64,6 +64,8 @@ def _drop_feature_values(store: StoreBase, month: Month) -> int:
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(f"SELECT pg_advisory_lock({partitions.LOCK_KEY})")
         try:
+            # made first if a purge stopped between drop and attach
+            partitions.create_month(conn, month, ("feature_values",))
             conn.exec_driver_sql(f"ALTER TABLE feature_values DETACH PARTITION {name} "
                                  "CONCURRENTLY")
             rows = conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one()
@@ -74,16 +76,25 @@ def _drop_feature_values(store: StoreBase, month: Month) -> int:
     return int(rows)
 
 
-def finish_detaches(store: StoreBase) -> None:
-    """Finish a swap a purge left half done (an interrupted ``DETACH ... CONCURRENTLY``):
-    the detached partition is dropped (it was being purged) and an empty one attached."""
+def finish_detaches(store: StoreBase) -> int:
+    """Finish a swap a purge left half done: a detach interrupted (``DETACH ...
+    CONCURRENTLY`` pending: finalised), or a partition detached but not dropped. The
+    partition is dropped (it was being purged) and an empty one attached for its month;
+    returns the feature values dropped so."""
+    dropped = 0
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        pending = conn.exec_driver_sql(
-            "SELECT c.oid::regclass::text FROM pg_inherits i JOIN pg_class c "
-            "ON c.oid = i.inhrelid WHERE i.inhparent = 'feature_values'::regclass "
-            "AND i.inhdetachpending").scalars().all()
-        for name in pending:
-            conn.exec_driver_sql(f"ALTER TABLE feature_values DETACH PARTITION {name} FINALIZE")
+        left = conn.exec_driver_sql(
+            "SELECT c.oid::regclass::text, i.inhdetachpending FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+            "WHERE n.nspname = %s AND c.relkind = 'r' AND c.relname LIKE 'feature\\_values\\_%%' "
+            "AND (i.inhrelid IS NULL OR i.inhdetachpending)", (partitions.SCHEMA,)).all()
+        for name, pending in left:
+            if pending:
+                conn.exec_driver_sql(f"ALTER TABLE feature_values DETACH PARTITION {name} "
+                                     "FINALIZE")
+            dropped += int(conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one())
             conn.exec_driver_sql(f"DROP TABLE {name}")
             month = partitions.month_of_name("feature_values", name)
             partitions.create_month(conn, month, ("feature_values",))
+    return dropped
