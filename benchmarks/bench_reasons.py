@@ -228,8 +228,10 @@ def main() -> None:
         f"{', '.join(f'{r:.0%}' for r in ratios)}).",
         f"- Server CPU per answered request (event loop + writer, from /proc, until the "
         f"write queue is empty; much less sensitive than req/s to the rest of the machine): "
-        f"mixed traffic {cpu_med['on16']:,.0f} µs with reasons, {cpu_med['off16']:,.0f} µs "
-        f"without, i.e. a CPU-bound throughput with reasons of {cpu_ratio:.0%} of without "
+        f"mixed traffic {cpu_med['on16']:,.0f} µs with reasons ({split['on16'][0]:,.0f} event "
+        f"loop + {split['on16'][1]:,.0f} other threads), {cpu_med['off16']:,.0f} µs without "
+        f"({split['off16'][0]:,.0f} + {split['off16'][1]:,.0f}), i.e. a CPU-bound throughput "
+        f"with reasons of {cpu_ratio:.0%} of without "
         f"(goal ≥ {GOALS['ratio']:.0%}): {verdict[cpu_ratio >= GOALS['ratio']]}; refused "
         f"applications one at a time {cpu_med['on1']:,.0f} µs with reasons "
         f"({split['on1'][0]:,.0f} event loop + {split['on1'][1]:,.0f} other threads), "
