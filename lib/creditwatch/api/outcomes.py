@@ -60,6 +60,14 @@ class OutcomeWaiters:
             for event in event_ids:
                 self._waiting.pop(event, None)
 
+    def finish(self, pending: Pending) -> list[str]:
+        """Stop waiting for ``pending``: each item's status, ``queued`` for those without
+        one yet (under the lock: none is recorded after this)."""
+        with self._lock:
+            for event in pending.event_ids:
+                self._waiting.pop(event, None)
+            return [pending.statuses.get(e, QUEUED) for e in pending.event_ids]
+
     def resolve(self, statuses: Mapping[str, str]) -> None:
         done = []
         with self._lock:
@@ -84,6 +92,4 @@ async def await_statuses(waiters: OutcomeWaiters, pending: Pending,
                          timeout: float) -> list[str]:
     """The writer's status of each event, or ``queued`` for those not stored in time."""
     await asyncio.wait({pending.future}, timeout=timeout)
-    waiters.forget(pending.event_ids)  # under the lock: no status is recorded after this
-    with waiters._lock:
-        return [pending.statuses.get(e, QUEUED) for e in pending.event_ids]
+    return waiters.finish(pending)
