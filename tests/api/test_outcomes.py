@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
+from creditwatch.scoring import Scorer
 from creditwatch.store import Store, pgadmin, upgrade
 
 from tests.api.applications import complete_application
@@ -28,10 +32,28 @@ def _scored(api: InProcessApi, bundle: ModelBundle, n: int, client0: int,
     return ids
 
 
-def test_each_item_gets_the_stores_status_in_order(inproc_api: InProcessApi,
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either_store_api(request: pytest.FixtureRequest, inproc_api: InProcessApi,
+                     tmp_path: Path, bundle: ModelBundle) -> Iterator[InProcessApi]:
+    """The in-process API on the embedded SQLite store, or on a new migrated PostgreSQL
+    database (closed, its writer flushed, before the database is dropped)."""
+    if request.param == "sqlite":
+        yield inproc_api
+        return
+    url = str(request.getfixturevalue("pg_fresh_url"))
+    upgrade(url)
+    settings = Settings(paths={"root": tmp_path}, store={"url": url})
+    api = InProcessApi(settings, Scorer(bundle, settings))
+    with api.client:
+        yield api
+
+
+def test_each_item_gets_the_stores_status_in_order(either_store_api: InProcessApi,
                                                    bundle: ModelBundle) -> None:
     """Items are answered in order with stored, duplicate, corrected, unknown_prediction or
-    invalid (with the reason), matched by request id, store id or SK_ID_CURR."""
+    invalid (with the reason), matched by request id, store id or SK_ID_CURR; on either
+    store."""
+    inproc_api = either_store_api
     rids = _scored(inproc_api, bundle, 3, 500_000, "out-a")
     store = inproc_api.flush()
     pid = int(store.read_predictions(columns=["request_id", "id"])

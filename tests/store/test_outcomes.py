@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from creditwatch.store import Store
+from creditwatch.store.chain import OUTCOME, OUTCOME_FIELDS, row_hash
 from creditwatch.store.models import OUTCOMES
 from creditwatch.store.outcomes import CORRECTED, DUPLICATE, STORED, UNKNOWN, insert_outcomes
 from creditwatch.store.types import sqlite_time
@@ -132,18 +133,29 @@ def _apply(store: Store, records: list[dict[str, Any]], *, reference: bool
     with store.engine.connect() as conn:
         transaction = conn.begin()
         written = insert_outcomes(conn, store.dialect, records, stamp, reference=reference)
-        rows = [tuple(r) for r in conn.execute(select(*columns).order_by(OUTCOMES.c.id))]
+        stored = {int(r[0]): tuple(r[1:]) for r in conn.execute(
+            select(OUTCOMES.c.id, *columns).order_by(OUTCOMES.c.id))}
         transaction.rollback()
-    return written.statuses, written.anomalies, rows
+    # Each new row's chain link hashes the row as it was stored (read back, hashed by the
+    # generic ``row_hash``; ids differ between the paths on PostgreSQL, so not compared).
+    fields = [c.name for c in columns]
+    assert len(written.chained) == written.inserted > 0
+    for kind, oid, digest in written.chained:
+        row = dict(zip(fields, stored[oid], strict=True))
+        assert kind == OUTCOME
+        assert digest == row_hash(OUTCOME, [oid, *(row[f] for f in OUTCOME_FIELDS[1:])])
+    return written.statuses, written.anomalies, list(stored.values())
 
 
 def test_bulk_matching_agrees_with_the_reference_path(store: Store) -> None:
-    """The bulk lookups (one JSON parameter per query, stored times kept as read) give the
-    same status, anomaly and stored row, to the microsecond, as the reference path
-    (SQLAlchemy IN lists, times decoded) on a mixed batch: every key, clients with several
-    predictions and tied times, observations before a client's first prediction, unknown
-    keys, repeats within the batch, duplicates and corrections of stored outcomes, and
-    event ids already received; more keys than one reference IN list holds (5,000)."""
+    """The bulk lookups (one JSON parameter per query, times as canonical UTC text, rows
+    sent as COPY text on PostgreSQL) give the same status, anomaly and stored row, to the
+    microsecond, and chain links hashing the stored row, as the reference path (SQLAlchemy
+    IN lists, times decoded) on a mixed batch: every key, clients with several predictions
+    and tied times, observations before a client's first prediction, unknown keys, repeats
+    within the batch, duplicates and corrections of stored outcomes, event ids already
+    received, event ids and sources with tabs, newlines and backslashes; more keys than one
+    reference IN list holds (5,000)."""
     rng = np.random.default_rng(7)
     n = 6_000
     times = [T0 + timedelta(hours=int(h), microseconds=int(u))
@@ -166,8 +178,10 @@ def test_bulk_matching_agrees_with_the_reference_path(store: Store) -> None:
             key, value = "prediction_id", int(ids.get(f"p{i}", 10**9 + i))
         else:
             key, value = "SK_ID_CURR", int(i % 1600)
-        records.append(outcome(f"new{j}", key, value, int(rng.random() < 0.3),
-                               observed=observed))
+        # Some event ids and sources carry what PostgreSQL's COPY text must escape.
+        records.append(outcome(f"new{j}" + ("\t\\x\n" if j % 5 == 0 else ""), key, value,
+                               int(rng.random() < 0.3), observed=observed,
+                               source="crm\t\\export\r" if j % 7 == 0 else "test"))
     records += [earlier[5], {**earlier[6], "event_id": "again"}, records[10]]
     bulk = _apply(store, records, reference=False)
     reference = _apply(store, records, reference=True)

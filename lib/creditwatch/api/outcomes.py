@@ -18,46 +18,78 @@ from collections.abc import Mapping
 from creditwatch.store.outcomes import QUEUED
 
 
-class OutcomeWaiters:
-    """Futures of the outcome items awaiting the writer's verdict, by event id.
+class Pending:
+    """One request's items awaiting the writer: their statuses so far, and one future set
+    when the last of them has one (one wake-up of the event loop per request, not one per
+    item: 1,000 ``call_soon_threadsafe`` calls and futures cost the writer and the loop
+    milliseconds per request)."""
 
-    ``resolve`` is called from the writer thread; it hands each status to the waiting
-    request's event loop. Items nobody waits for (a replayed spool, a request that timed
-    out) are ignored.
+    __slots__ = ("event_ids", "future", "loop", "remaining", "statuses")
+
+    def __init__(self, event_ids: list[str]) -> None:
+        self.event_ids = event_ids
+        self.loop = asyncio.get_running_loop()
+        self.future: asyncio.Future[None] = self.loop.create_future()
+        self.statuses: dict[str, str] = {}
+        self.remaining = len(set(event_ids))
+        if not self.remaining:
+            self.future.set_result(None)
+
+
+class OutcomeWaiters:
+    """The requests whose outcome items await the writer's verdict, by event id.
+
+    ``resolve`` is called from the writer thread; it records each status and wakes a
+    request's event loop once all of its items have one. Items nobody waits for (a replayed
+    spool, a request that timed out) are ignored.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._waiting: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future[str]]] = {}
+        self._waiting: dict[str, Pending] = {}
 
-    def expect(self, event_ids: list[str]) -> list[asyncio.Future[str]]:
-        loop = asyncio.get_running_loop()
-        futures = [loop.create_future() for _ in event_ids]
+    def expect(self, event_ids: list[str]) -> Pending:
+        pending = Pending(event_ids)
         with self._lock:
-            for event, future in zip(event_ids, futures, strict=True):
-                self._waiting[event] = (loop, future)
-        return futures
+            for event in event_ids:
+                self._waiting[event] = pending
+        return pending
 
     def forget(self, event_ids: list[str]) -> None:
         with self._lock:
             for event in event_ids:
                 self._waiting.pop(event, None)
 
-    def resolve(self, statuses: Mapping[str, str]) -> None:
+    def finish(self, pending: Pending) -> list[str]:
+        """Stop waiting for ``pending``: each item's status, ``queued`` for those without
+        one yet (under the lock: none is recorded after this)."""
         with self._lock:
-            found = [(self._waiting.pop(e), s) for e, s in statuses.items() if e in self._waiting]
-        for (loop, future), status in found:
-            loop.call_soon_threadsafe(_settle, future, status)
+            for event in pending.event_ids:
+                self._waiting.pop(event, None)
+            return [pending.statuses.get(e, QUEUED) for e in pending.event_ids]
+
+    def resolve(self, statuses: Mapping[str, str]) -> None:
+        done = []
+        with self._lock:
+            for event, status in statuses.items():
+                pending = self._waiting.pop(event, None)
+                if pending is None:
+                    continue
+                pending.statuses[event] = status
+                pending.remaining -= 1
+                if not pending.remaining:
+                    done.append(pending)
+        for pending in done:
+            pending.loop.call_soon_threadsafe(_settle, pending.future)
 
 
-def _settle(future: asyncio.Future[str], status: str) -> None:
+def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
-        future.set_result(status)
+        future.set_result(None)
 
 
-async def await_statuses(waiters: OutcomeWaiters, event_ids: list[str],
-                         futures: list[asyncio.Future[str]], timeout: float) -> list[str]:
+async def await_statuses(waiters: OutcomeWaiters, pending: Pending,
+                         timeout: float) -> list[str]:
     """The writer's status of each event, or ``queued`` for those not stored in time."""
-    done, _ = await asyncio.wait(futures, timeout=timeout) if futures else (set(), set())
-    waiters.forget(event_ids)
-    return [f.result() if f in done else QUEUED for f in futures]
+    await asyncio.wait({pending.future}, timeout=timeout)
+    return waiters.finish(pending)

@@ -100,21 +100,25 @@ def read_outcome_file(path: str | Path, *, source: str, received_at: datetime,
     keys, key_ok = _keys(frame[key], key)
     outcome = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
     value_ok = np.isin(outcome, (0.0, 1.0))
-    if date is None:
-        observed = pd.Series(pd.Timestamp(received_at), index=frame.index)
-    else:
+    # Without a date column every row shares ``received_at`` itself (one object: the store
+    # stamps it once).
+    when: list[Any] = [received_at] * len(frame)
+    time_ok = np.ones(len(frame), dtype=bool)
+    if date is not None:
         observed = pd.to_datetime(frame[date], utc=True, errors="coerce", format="ISO8601")
-    time_ok = observed.notna().to_numpy()
+        time_ok = observed.notna().to_numpy()
+        when = pd.DatetimeIndex(observed).to_pydatetime().tolist()  # aware datetimes
     result = OutcomeFile(path, key, len(frame))
     prefix = f"file-{_digest(path)}"
-    when = pd.DatetimeIndex(observed).to_pydatetime()  # an ndarray of aware datetimes
+    valid = key_ok & value_ok & time_ok
+    defaulted = outcome.tolist()
+    # The records from plain lists in one comprehension, not row by row through pandas.
+    result.records = [{"event_id": f"{prefix}-{i}", "key": key, "value": keys[i],
+                       "defaulted": int(defaulted[i]), "observed_at": when[i],
+                       "received_at": received_at, "source": source}
+                      for i in np.flatnonzero(valid).tolist()]
     csv = path.suffix.lower() != ".parquet" and not path.name.lower().endswith(".pq")
-    for i in range(len(frame)):
-        if key_ok[i] and value_ok[i] and time_ok[i]:
-            result.records.append({"event_id": f"{prefix}-{i}", "key": key, "value": keys[i],
-                                   "defaulted": int(outcome[i]), "observed_at": when[i],
-                                   "received_at": received_at, "source": source})
-            continue
+    for i in np.flatnonzero(~valid).tolist():
         reason = (f"{key} is not a valid {key}" if not key_ok[i] else
                   f"{value} must be 0 or 1" if not value_ok[i] else
                   f"{date} is not a date or time")

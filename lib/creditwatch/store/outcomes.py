@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from creditwatch.schema import ID_COLUMN
 from creditwatch.store import bulk_pg, bulk_sqlite
-from creditwatch.store.chain import OUTCOME, row_hash
+from creditwatch.store.chain import OUTCOME, outcome_hash, row_hash
 from creditwatch.store.models import OUTCOMES
 from creditwatch.store.outcome_match import Lookup
 from creditwatch.store.records import Link, Stamp, json_text
@@ -79,12 +79,13 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
     if not records:
         return result
     lookup = Lookup(conn, dialect, stamp, reference=reference)
-    observed = [lookup.row_time(r["observed_at"]) for r in records]
+    stamped: dict[int, Any] = {}  # times shared by many records (a file without dates, the
+    # batch's received_at) are converted once, by object
+    observed = [_stamp_once(lookup, stamped, r["observed_at"]) for r in records]
     matches = lookup.resolve(records, observed)
     known = sorted({m[0] for m in matches if m is not None})
     current = lookup.current(known)
     already = lookup.received(sorted({str(r["event_id"]) for r in records}))
-    received_at: dict[int, Any] = {}  # usually one object for the whole batch: stamped once
     rows: list[tuple[Any, ...]] = []
     for r, match, observed_at in zip(records, matches, observed, strict=True):
         event = str(r["event_id"])
@@ -100,23 +101,45 @@ def insert_outcomes(conn: Connection, dialect: str, records: Sequence[Mapping[st
         result.statuses[event] = STORED if pid not in current else CORRECTED
         current[pid] = value
         already.add(event)
-        received = r["received_at"]
-        if id(received) not in received_at:
-            received_at[id(received)] = lookup.row_time(received)
         rows.append((event, pid, application_time, value, observed_at,
-                     str(r["source"])[:64], received_at[id(received)]))
+                     str(r["source"])[:64], _stamp_once(lookup, stamped, r["received_at"])))
     if rows:
-        if dialect == "postgresql":
-            new = bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, rows, "event_id",
-                                        ("id", "event_id"))
-        else:
-            new = bulk_sqlite.insert_returning(conn, "outcomes", OUTCOME_COLUMNS, rows,
-                                               "event_id")
+        new = _insert(conn, dialect, rows, reference=reference)
         result.inserted = len(new)
         by_event = {row[0]: row for row in rows}
-        result.chained = [(OUTCOME, int(oid), row_hash(OUTCOME, (int(oid), *by_event[event])))
-                          for oid, event in new]
+        if reference:
+            result.chained = [(OUTCOME, int(oid), row_hash(OUTCOME, (int(oid), *by_event[e])))
+                              for oid, e in new]
+        else:  # every time is canonical text already (``outcome_match``)
+            result.chained = [(OUTCOME, int(oid), outcome_hash(int(oid), *by_event[e]))
+                              for oid, e in new]
     return result
+
+
+def _stamp_once(lookup: Lookup, stamped: dict[int, Any], when: datetime) -> Any:
+    """``lookup.row_time(when)``, computed once per object ``when``."""
+    key = id(when)
+    if key not in stamped:
+        stamped[key] = lookup.row_time(when)
+    return stamped[key]
+
+
+def _insert(conn: Connection, dialect: str, rows: list[tuple[Any, ...]], *,
+            reference: bool) -> list[tuple[Any, ...]]:
+    """Insert the outcome ``rows`` (``OUTCOME_COLUMNS`` order) unless their event id is
+    stored; (id, event id) of the new ones. PostgreSQL's bulk path sends one COPY text: its
+    times are canonical UTC text already, so the rows need no per-value dump."""
+    if dialect != "postgresql":
+        return bulk_sqlite.insert_returning(conn, "outcomes", OUTCOME_COLUMNS, rows, "event_id")
+    if reference:
+        return bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, rows, "event_id",
+                                     ("id", "event_id"))
+    escape = bulk_pg.escape
+    sources = {s: escape(s) for s in {row[5] for row in rows}}  # usually one per batch
+    text = "".join(f"{escape(e)}\t{p}\t{a}+00\t{d}\t{o}+00\t{sources[s]}\t{r}+00\t{seq}\n"
+                   for seq, (e, p, a, d, o, s, r) in enumerate(rows))
+    return bulk_pg.insert_ignore(conn, OUTCOMES, OUTCOME_COLUMNS, text, "event_id",
+                                 ("id", "event_id"))
 
 
 def _unknown(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -102,14 +102,14 @@ async def post_outcomes(request: Request) -> Response:
     if anomalies:
         spool_records(state, "anomaly", anomalies)
     events = [r["event_id"] for r in records]
-    futures = state.outcome_waiters.expect(events)
+    pending = state.outcome_waiters.expect(events)
     try:
         spool_records(state, "outcome", records)
     except ApiError:
         state.outcome_waiters.forget(events)
         raise
     state.writer.notify()
-    statuses = await await_statuses(state.outcome_waiters, events, futures,
+    statuses = await await_statuses(state.outcome_waiters, pending,
                                     state.settings.api.outcomes_wait_s)
     for i, status in zip(positions, statuses, strict=True):
         results[i]["status"] = status
