@@ -231,7 +231,7 @@ def report(args: argparse.Namespace, seeded_s: float | None,
                    f"{t_err[2]}/{len(theirs['estimate'])} |")
         gap = np.max(np.abs(np.asarray(theirs["realized"], dtype=float) - realized)) \
             if len(theirs["realized"]) == len(realized) else float("nan")
-        same = f" Largest |realized AUC ours − NannyML's| over the windows: {gap:.1e}."
+        same = f"Largest |realized AUC ours − NannyML's| over the windows: {gap:.1e}."
     warm_on, cold_on = results[True][1].median("wall"), results[True][0].median("wall")
     seeded = ("reused from an earlier run" if seeded_s is None
               else f"seeded in {seeded_s:.0f} s through the store's write path")

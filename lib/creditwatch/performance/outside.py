@@ -59,15 +59,15 @@ class OutsideCache:
         if len(missing):
             whole = not len(known_ids)
             inputs = self.read_inputs(window, None if whole else missing.tolist())
-            self.rows_read += len(inputs)
             flags[~hit] = self.coverage.outside(inputs.reindex(missing))
             order = np.argsort(ids, kind="stable")
-            self._keep(key, ids[order], flags[order])
+            self._keep(key, ids[order], flags[order], len(inputs))
         return flags
 
     def _keep(self, key: tuple[object, object], ids: NDArray[np.int64],
-              flags: NDArray[np.bool_]) -> None:
+              flags: NDArray[np.bool_], read: int) -> None:
         with self._lock:
+            self.rows_read += read
             self._windows[key] = (ids, flags)
             self._windows.move_to_end(key)
             total = sum(len(i) for i, _ in self._windows.values())
