@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pandas as pd
+import pytest
 
 from creditwatch.analytics import Analytics
 from creditwatch.config import Settings
@@ -37,3 +38,31 @@ def test_each_prediction_carries_its_latest_outcome(store: Store) -> None:
     assert pd.isna(frame["defaulted"].iloc[2])
     assert frame["days_birth"].tolist() == [-10_000, -10_001, -10_002]
     assert set(frame["gender"]) == {"F"}
+
+
+def test_a_copy_of_some_columns_answers_the_labelled_view_as_the_full_copy(store: Store) -> None:
+    """A copy restricted to the columns the performance monitor reads gives the same labelled
+    rows as the full copy, holds only those columns (and the id), and refuses a table or a
+    column the copy does not know."""
+    from creditwatch.analytics.mirror import LocalCopy
+    from creditwatch.performance.monitor import COPY_TABLES
+
+    store.write_predictions([prediction(T0 + i * DAY, request_id=f"p{i}") for i in range(4)])
+    store.write_outcomes([outcome("a", "p0", 0), outcome("b", "p1", 1), outcome("c", "p0", 1)])
+    settings = Settings(store={"url": None})
+    period = (T0, T0 + 4 * DAY)
+    columns = ("id", "application_time", "probability")
+    with Analytics(store, settings=settings, time_column="application_time") as full, \
+            Analytics(store, settings=settings, time_column="application_time",
+                      tables=COPY_TABLES) as lean:
+        want = full.labelled(period, columns=columns)
+        got = lean.labelled(period, columns=columns)
+        held = lean.copy.con.execute("SELECT table_name, column_name FROM "
+                                     "information_schema.columns").fetchall()
+    pd.testing.assert_frame_equal(got, want)
+    assert len(want) == 4 and want["defaulted"].tolist()[:2] == [1, 1]
+    assert {t for t, _ in held} == {"predictions", "outcomes"}
+    assert {c for t, c in held if t == "predictions"} == {"id", *COPY_TABLES["predictions"]}
+    for bad in ({"nope": ("id",)}, {"predictions": ("inputs",)}):
+        with pytest.raises(ValueError, match="unknown"):
+            LocalCopy(store, tables=bad)

@@ -84,3 +84,36 @@ def test_an_immature_window_never_alarms_on_its_outcomes(
         assert run.verdicts[kind].level == "unknown" and not run.verdicts[kind].fires
     assert empty.record()["n_predictions"] == 0 and empty.alerts == []
     assert np.isnan(empty.record()["auc_estimated"] or np.nan)
+
+
+def test_the_coverage_check_reads_each_prediction_s_inputs_once(
+        labelled_store: Store, bundle: ModelBundle, tmp_path: Path) -> None:
+    """With the coverage check on, a monitor's first history reads every window's inputs and
+    flags the same rows as the coverage reference on those inputs read directly; the same
+    windows again read no inputs, and after new predictions arrive only theirs are read,
+    their reports equal to a new monitor's (which reads everything)."""
+    settings = Settings(paths={"root": tmp_path}, store={"url": None},
+                        performance={"check_coverage": True})
+    windows = Chunker.consecutive(DAY, T0, T0 + 2 * DAY)
+    with PerformanceMonitor(labelled_store, settings, bundle=bundle) as monitor:
+        cache = monitor.outside_cache
+        assert cache is not None
+        coverage = monitor.reference.coverage
+        assert coverage is not None
+        first = monitor.history(windows, save=False)
+        assert cache.rows_read == 3000
+        for run, window in zip(first, windows, strict=True):
+            frame = monitor.analytics.labelled(window, columns=("id",))
+            inputs = labelled_store.read_inputs(*window.bounds, fields=list(coverage.fields))
+            outside = coverage.outside(inputs.reindex(frame["id"].to_numpy()))
+            assert run.record()["outside_share"] == pytest.approx(outside.mean(), abs=1e-12)
+        monitor.history(windows, save=False)
+        assert cache.rows_read == 3000
+        scorer = Scorer(bundle, Settings(paths={"root": tmp_path}, store={"url": None}))
+        seed_store(labelled_store, scorer, 40, start=T0 + DAY, end=T0 + 2 * DAY, seed=9,
+                   labelled=1.0, error_rate=0.0, compact=True, top_k=0, prefix="late")
+        again = monitor.history(windows, save=False)
+        assert cache.rows_read == 3040
+    with PerformanceMonitor(labelled_store, settings, bundle=bundle) as fresh:
+        want = fresh.history(windows, save=False)
+    assert [r.record() for r in again] == [r.record() for r in want]

@@ -11,6 +11,7 @@ application's ``TRUE_PD`` (the generator's truth), observed ``outcome_delay`` la
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,9 +53,11 @@ def outcome_records(frame: pd.DataFrame, times: list[datetime], *, rng: np.rando
 
 def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *,
                    rng: np.random.Generator, prefix: str, top_k: int = 20,
-                   compact: bool = False) -> list[dict[str, Any]]:
+                   compact: bool | Sequence[str] = False, reasons: bool = True
+                   ) -> list[dict[str, Any]]:
     """Prediction records for ``frame`` (synthetic applications) stamped at ``times``, with
-    the reasons of the refused ones."""
+    the reasons of the refused ones (unless ``reasons`` is False). ``compact`` keeps only
+    ``COMPACT_FIELDS`` of the inputs (True) or these fields besides them (a sequence)."""
     encoded = scorer.pipeline.encode(frame)
     scores = scorer.score_encoded(encoded)
     n = len(frame)
@@ -63,7 +66,8 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *
     total = pre + inf + rng.lognormal(np.log(2.5), 0.6, n)
     top = scorer.bundle.top_features(top_k) if top_k else []
     index = [scorer.bundle.feature_names.index(name) for name in top]
-    fields = COMPACT_FIELDS if compact else (ID_COLUMN, *FIELD_NAMES)
+    fields = (ID_COLUMN, *FIELD_NAMES) if compact is False else COMPACT_FIELDS + (
+        () if compact is True else tuple(f for f in compact if f not in COMPACT_FIELDS))
     inputs = frame[[c for c in fields if c in frame.columns]].to_dict("records")
     rows = [{k: v for k, v in row.items() if not (isinstance(v, float) and v != v)}
             for row in inputs]
@@ -71,7 +75,8 @@ def scored_records(scorer: Scorer, frame: pd.DataFrame, times: list[datetime], *
         scores, scores.records(), rows, request_ids=[f"{prefix}-{i}" for i in range(n)],
         received_at=times, application_times=times, endpoint="/predict",
         top_names=top, top_index=index, preprocessing_ms=pre, inference_ms=inf,
-        total_ms=total, reasons=refusal_reasons(explainer_for(scorer), scores, encoded))
+        total_ms=total,
+        reasons=refusal_reasons(explainer_for(scorer), scores, encoded) if reasons else None)
 
 
 _EXPLAINERS: dict[int, Explainer] = {}
@@ -97,11 +102,13 @@ def anomaly_records(times: list[datetime], *, prefix: str) -> list[dict[str, Any
 
 def seed_store(store: Store, scorer: Scorer, n: int, *, start: datetime, end: datetime,
                seed: int = 0, drift: DriftSpec | None = None, error_rate: float = 0.02,
-               batch: int = 5_000, top_k: int = 20, compact: bool = False,
+               batch: int = 5_000, top_k: int = 20, compact: bool | Sequence[str] = False,
                prefix: str | None = None, labelled: float = 0.0,
-               outcome_delay: timedelta = timedelta(days=1)) -> SeedResult:
+               outcome_delay: timedelta = timedelta(days=1), reasons: bool = True) -> SeedResult:
     """Write ``n`` scored predictions spread over ``[start, end)`` (and about
-    ``error_rate * n`` anomalies) in batches; returns how many rows were written."""
+    ``error_rate * n`` anomalies) in batches; returns how many rows were written.
+    ``reasons=False`` stores no refusal reasons (their explainer is most of the cost of a
+    large seed that nothing reads them from)."""
     rng = np.random.default_rng(seed)
     span = (end - start).total_seconds()
     prefix = prefix or f"seed{seed}"
@@ -112,7 +119,7 @@ def seed_store(store: Store, scorer: Scorer, n: int, *, start: datetime, end: da
         offsets = (first + np.arange(size) + rng.random(size)) * span / n
         times = [start + timedelta(seconds=float(s)) for s in offsets]
         records = scored_records(scorer, frame, times, rng=rng, prefix=f"{prefix}-{first}",
-                                 top_k=top_k, compact=compact)
+                                 top_k=top_k, compact=compact, reasons=reasons)
         bad = np.flatnonzero(rng.random(size) < error_rate)
         anomalies = anomaly_records([times[i] for i in bad], prefix=f"{prefix}-{first}")
         outcomes = outcome_records(frame, times, rng=rng, prefix=f"{prefix}-{first}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ class AnalyticsBase:
         full_check_s: float | None = None,
         now: datetime | None = None,
         since: datetime | None = None,
+        tables: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         if time_column not in TIME_COLUMNS:
             raise ValueError(f"time_column must be one of {TIME_COLUMNS}, not {time_column!r}")
@@ -56,7 +57,8 @@ class AnalyticsBase:
         self.time_column = time_column
         self.refresh_s = self.settings.analytics.refresh_s if refresh_s is None else refresh_s
         check = self.settings.analytics.full_check_s if full_check_s is None else full_check_s
-        self.copy = LocalCopy(self.store, full_check_s=check, since=since)
+        # ``tables``: a copy of those tables and columns only (see ``LocalCopy``)
+        self.copy = LocalCopy(self.store, full_check_s=check, since=since, tables=tables)
         self.fixed_now = now  # relative periods end here instead of the wall clock
 
     # -- refresh -------------------------------------------------------------------------

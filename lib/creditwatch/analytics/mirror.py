@@ -17,13 +17,20 @@ emptying the store) or a transaction that committed late with lower ids.
 their server clock, ``tables.CLOCKS``) are left in the store, so the pull costs what the
 recent rows cost (the clocks are indexed), whatever the size of the history: what a one-off
 reader of recent windows (the alert check) needs. Drift reports and alerts are copied whole.
+
+``tables``: a copy of some tables and columns only (``{"predictions": ("id", ...), ...}``;
+the id is always kept). A reader that knows what it queries (the performance monitor reads
+a prediction's time, version and probability and its outcome) pulls a fraction of the
+columns: on PostgreSQL the segment columns alone cost the server five JSON extractions per
+prediction. Queries naming another table or column fail on such a copy.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,12 +53,33 @@ class RefreshStats:
     seconds: float = 0.0
 
 
+def restrict(tables: Mapping[str, Sequence[str]]) -> tuple[Mirror, ...]:
+    """The mirrors of ``tables`` with only the columns named (and the id), in table order."""
+    by_name = {m.name: m for m in MIRRORS}
+    unknown = set(tables) - set(by_name)
+    if unknown:
+        raise ValueError(f"unknown tables for the analytics copy: {sorted(unknown)}")
+    out = []
+    for mirror in MIRRORS:
+        if mirror.name not in tables:
+            continue
+        wanted = {"id", *tables[mirror.name]}
+        missing = wanted - {c.name for c in mirror.columns}
+        if missing:
+            raise ValueError(f"unknown {mirror.name} columns: {sorted(missing)}")
+        out.append(replace(mirror, columns=tuple(c for c in mirror.columns
+                                                 if c.name in wanted)))
+    return tuple(out)
+
+
 class LocalCopy:
     """An in-memory DuckDB database mirroring the store's monitoring columns."""
 
     def __init__(self, store: Store, *, full_check_s: float = 60.0, threads: int | None = None,
-                 since: datetime | None = None) -> None:
+                 since: datetime | None = None,
+                 tables: Mapping[str, Sequence[str]] | None = None) -> None:
         self.store = store
+        self.mirrors = MIRRORS if tables is None else restrict(tables)
         self.since = to_utc(since) if since is not None else None
         self.full_check_s = full_check_s
         config: dict[str, str | bool | int | float | list[str]] = (
@@ -66,7 +94,7 @@ class LocalCopy:
         # Each table's two statements, built once (their compiled SQL is cached).
         self._new_rows: dict[str, Select[Any]] = {}
         self._all_rows: dict[str, Select[Any]] = {}
-        for mirror in MIRRORS:
+        for mirror in self.mirrors:
             self._create(mirror)
             base = build_select(store, mirror.columns).where(*self._scope(mirror))
             id_col = mirror.table.c.id
@@ -93,7 +121,7 @@ class LocalCopy:
         stats = RefreshStats()
         with self.lock:
             check = full or time.monotonic() - self.last_check >= self.full_check_s
-            for mirror in MIRRORS:
+            for mirror in self.mirrors:
                 if not mirror.incremental or full:
                     stats.added[mirror.name] = self._reload(mirror)
                     if mirror.incremental:

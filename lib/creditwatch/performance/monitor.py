@@ -2,9 +2,11 @@
 the serving bundle's reference and stored in ``performance_reports``.
 
 ``PerformanceMonitor`` loads the bundle's ``PerformanceReference`` once and reads each window
-through the analytics copy (``Analytics.labelled``: each prediction of the bundle's model
-version with its current outcome) and, for the coverage check, the window's inputs of the
-fields it reads (``performance.check_coverage``). Computation and storage stay apart:
+through its own analytics copy of the few columns it needs (``COPY_TABLES``;
+``Analytics.labelled``: each prediction of the bundle's model version with its current
+outcome) and, for the coverage check (``performance.check_coverage``), the window's inputs of
+the fields it reads, once per prediction (``OutsideCache``: a monitor that evaluates the same
+windows again reads the inputs of new predictions only). Computation and storage stay apart:
 ``evaluate`` is pure (frames in, ``PerformanceRun`` out), ``run``/``history`` read, evaluate
 and store one row per window and model version (``PerformanceRun.record``); computing a
 window again replaces its row, so re-running a history as outcomes arrive keeps it current.
@@ -19,12 +21,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from creditwatch.analytics import Analytics
 from creditwatch.analytics.health import Verdict
 from creditwatch.config import Settings
 from creditwatch.model.bundle import ModelBundle
 from creditwatch.performance import health
+from creditwatch.performance.outside import OutsideCache
 from creditwatch.performance.ranking import auc_sd
 from creditwatch.performance.realized import RealizedPerformance, _plain
 from creditwatch.performance.reference import PerformanceReference
@@ -35,6 +39,9 @@ from creditwatch.windows import Window
 from creditwatch.windows.ahead import read_ahead
 
 READ_COLUMNS = ("id", "probability")  # of Analytics.labelled, besides the outcome
+# What the monitor's own analytics copy holds: what ``Analytics.labelled`` reads for it.
+COPY_TABLES = {"predictions": ("application_time", "model_version", "probability"),
+               "outcomes": ("prediction_id", "application_time", "defaulted", "observed_at")}
 
 
 @dataclass
@@ -121,12 +128,14 @@ def labelled_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(reference: PerformanceReference, window: Window, frame: pd.DataFrame,
-             inputs: pd.DataFrame | None, settings: Settings) -> PerformanceRun:
-    """A window's performance from its labelled rows (and inputs, aligned to them): pure."""
+             outside: NDArray[np.bool_] | None, settings: Settings) -> PerformanceRun:
+    """A window's performance from its labelled rows (and the coverage check's flags, aligned
+    to them; None: not checked): pure."""
     scores, outcomes = labelled_arrays(frame)
     if len(scores):
-        perf = evaluate_window(reference, scores, inputs,
-                               outcomes if (~np.isnan(outcomes)).any() else None)
+        perf = evaluate_window(reference, scores, None,
+                               outcomes if (~np.isnan(outcomes)).any() else None,
+                               outside=outside)
     else:
         perf = WindowPerformance(None, None, None)
     ref = reference.reference or {}
@@ -151,26 +160,35 @@ class PerformanceMonitor:
         self.model_version = bundle.version
         self._owns_analytics = analytics is None
         self.analytics = analytics or Analytics(store, settings=settings,
-                                                time_column="application_time")
+                                                time_column="application_time",
+                                                tables=COPY_TABLES)
+        coverage = self.reference.coverage
+        self.outside_cache = OutsideCache(coverage, self._read_inputs) if (
+            settings.performance.check_coverage and coverage is not None
+            and self.reference.can_estimate) else None
 
-    def read(self, window: Window) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        """The window's labelled rows and, when coverage is checked, their inputs."""
+    def _read_inputs(self, window: Window, ids: Sequence[int] | None) -> pd.DataFrame:
+        assert self.reference.coverage is not None
+        start, end = window.bounds
+        return self.store.read_inputs(start, end, fields=list(self.reference.coverage.fields),
+                                      model_version=self.model_version, ids=ids)
+
+    def read(self, window: Window) -> tuple[pd.DataFrame, NDArray[np.bool_] | None]:
+        """The window's labelled rows and, when coverage is checked, their flags (outside
+        the reference's coverage or not)."""
         frame = self.analytics.labelled(window, model_version=self.model_version,
                                         columns=READ_COLUMNS)
-        coverage = self.reference.coverage
-        if not (self.settings.performance.check_coverage and coverage is not None
-                and self.reference.can_estimate and len(frame)):
+        if self.outside_cache is None or not len(frame):
             return frame, None
-        start, end = window.bounds
-        inputs = self.store.read_inputs(start, end, fields=list(coverage.fields),
-                                        model_version=self.model_version)
-        return frame, inputs.reindex(frame["id"].to_numpy())
+        ids = frame["id"].to_numpy(dtype=np.int64)
+        return frame, self.outside_cache.outside(window, ids)
 
     def run(self, window: Window, *, save: bool = True,
-            data: tuple[pd.DataFrame, pd.DataFrame | None] | None = None) -> PerformanceRun:
+            data: tuple[pd.DataFrame, NDArray[np.bool_] | None] | None = None
+            ) -> PerformanceRun:
         """Evaluate one window (read unless ``data`` is given) and store its report."""
-        frame, inputs = self.read(window) if data is None else data
-        result = evaluate(self.reference, window, frame, inputs, self.settings)
+        frame, outside = self.read(window) if data is None else data
+        result = evaluate(self.reference, window, frame, outside, self.settings)
         if save:
             self.save([result])
         return result

@@ -3,7 +3,9 @@ arrive, and the concept-drift signal, side by side (``WindowPerformance.to_dict`
 
 ``evaluate_window`` is what a store-backed runner calls per window with numpy arrays: the raw
 probabilities of the window's predictions, their raw inputs (for the coverage check; optional),
-and their outcomes (0/1, NaN or ``labelled`` False where not known yet; optional).
+and their outcomes (0/1, NaN or ``labelled`` False where not known yet; optional). Instead of
+the inputs, ``outside`` may give the coverage check's verdict per prediction directly
+(``CoverageReference.outside`` of those inputs, e.g. cached: ``performance.outside``).
 """
 
 from __future__ import annotations
@@ -56,10 +58,14 @@ class WindowPerformance:
 
 def evaluate_window(reference: PerformanceReference, scores: NDArray[np.floating],
                     inputs: pd.DataFrame | None = None, outcomes: NDArray[Any] | None = None,
-                    labelled: NDArray[np.bool_] | None = None) -> WindowPerformance:
+                    labelled: NDArray[np.bool_] | None = None, *,
+                    outside: NDArray[np.bool_] | None = None) -> WindowPerformance:
     p = np.asarray(scores, dtype=np.float64)
-    outside = None
-    if inputs is not None and reference.coverage is not None and reference.can_estimate:
+    if outside is not None:
+        outside = np.asarray(outside, dtype=bool)
+        if len(outside) != len(p):
+            raise ValueError("outside must have one flag per score")
+    elif inputs is not None and reference.coverage is not None and reference.can_estimate:
         if len(inputs) != len(p):
             raise ValueError("inputs must have one row per score")
         outside = reference.coverage.outside(inputs)
