@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,31 @@ def _dumps(event: Any, **_: Any) -> str:
     return orjson.dumps(event, default=str).decode()
 
 
+class LineLogger:
+    """Writes each rendered line with ONE ``write`` call on the current ``sys.stdout``.
+
+    structlog's PrintLogger calls ``print``, which writes the line and its newline in two
+    calls: with ``PYTHONUNBUFFERED=1`` (the image and ``creditwatch serve`` set it) each is its
+    own system call, so two uvicorn workers sharing one stdout could interleave them and glue
+    two JSON lines together. One write per line keeps each line whole (an ``O_APPEND`` file
+    or a pipe takes a small write in one piece). ``sys.stdout`` is looked up at each call, as
+    PrintLogger does, so a replaced stdout (test capture) is followed."""
+
+    _lock = threading.Lock()
+
+    def msg(self, message: str) -> None:
+        out = sys.stdout
+        with self._lock:
+            out.write(message + "\n")
+            out.flush()
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+def _line_logger(*_: Any) -> LineLogger:
+    return LineLogger()
+
+
 def configure(level: str = "INFO") -> None:
     """JSON lines on stdout, level-filtered, request id merged from context."""
     structlog.configure(
@@ -67,6 +93,6 @@ def configure(level: str = "INFO") -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), logging.INFO)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        logger_factory=_line_logger,
         cache_logger_on_first_use=True,
     )
