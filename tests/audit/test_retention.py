@@ -3,6 +3,7 @@ decisions, outcomes and audit chain kept; refused below the legal minimum (both 
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -65,6 +66,30 @@ def test_purge_removes_old_inputs_and_keeps_decisions_and_the_chain(store: Store
     assert checked.intact, [b.describe() for b in checked.breaks]
     again = store.purge_inputs(NOW - timedelta(days=400))
     assert (again.predictions, again.feature_values) == (0, 0)
+
+
+def test_purge_empties_the_reasons_values_and_keeps_their_codes(store: Store) -> None:
+    """An old refused prediction's reasons lose the applicant's values (``[]``; read back as
+    no values) and keep their codes and fields; a new one's reasons are untouched (on
+    PostgreSQL the old one goes by the month path, and the chain still verifies)."""
+    reasons = [{"code": "EXT", "text": "external scores low", "fields": ["EXT_SOURCE_1"],
+                "values": {"EXT_SOURCE_1": 0.12}, "contribution": 0.4}]
+    store.write_predictions([
+        prediction(NOW - timedelta(days=500), request_id="old", decision="REFUSED",
+                   reasons=reasons),
+        prediction(NOW - timedelta(days=1), request_id="new", decision="REFUSED",
+                   reasons=reasons)])
+    store.purge_inputs(NOW - timedelta(days=400))
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT p.request_id, CAST(r.field_values AS TEXT) FROM prediction_reasons r "
+            "JOIN predictions p ON p.id = r.prediction_id")).all())
+        assert verify(conn, inputs=True).intact
+    assert json.loads(rows["old"]) == [] and json.loads(rows["new"]) == [0.12]
+    old = store.read_decision("old")  # what GET /predictions/{id} answers
+    assert old is not None
+    assert [(r["code"], r["fields"], r["values"]) for r in old["reasons"]] == [
+        ("EXT", ["EXT_SOURCE_1"], {})]
 
 
 def test_dry_run_counts_and_changes_nothing(store: Store) -> None:

@@ -36,7 +36,8 @@ class ReasonsMixin(StoreBase):
                 .where(r.prediction_id == row["id"]).order_by(r.rank)).all()
         out = dict(row)
         out["reasons"] = [{"code": code, "text": text, "fields": fields,
-                           "values": dict(zip(fields, values, strict=True)),
+                           # [] once the retention purge removed the applicant's values
+                           "values": dict(zip(fields, values, strict=True)) if values else {},
                            "contribution": contribution}
                           for code, text, fields, values, contribution in reasons]
         return out

@@ -12,8 +12,10 @@ The batch path takes the predictions older than the cutoff whose inputs are stil
 batches of ``batch`` ids, each batch its own short write transaction (the API's writer
 interleaves between them: SQLite's write lock is held for one batch, PostgreSQL locks only
 the batch's rows). In each batch it replaces the inputs by ``{}``, stamps
-``inputs_purged_at``, and deletes the feature values. Decision, probability, model version,
-times, outcomes, reasons and the audit chain stay: the chain covers the inputs' digest, not
+``inputs_purged_at``, deletes the feature values, and empties the applicant's values behind
+each stored reason (``prediction_reasons.field_values``: raw inputs too). Decision,
+probability, model version, times, outcomes, the reasons' codes, texts, fields and
+contributions, and the audit chain stay: the chain covers the inputs' digest, not
 the inputs (``store.chain``), so ``audit verify`` still holds, and every aggregate that does
 not read raw inputs (KPIs, performance, fairness by decision) is unchanged.
 
@@ -118,6 +120,11 @@ def _purge(store: StoreBase, cutoff: datetime, batch: int, floor: datetime | Non
                   f"WHERE id IN :ids AND {times}").bindparams(bindparam("ids", expanding=True))
     delete = text(f"DELETE FROM feature_values WHERE prediction_id IN :ids AND {times}"
                   ).bindparams(bindparam("ids", expanding=True))
+    # the applicant's values behind each reason are raw inputs too; code, text, fields and
+    # contribution stay (what an adverse-action letter names)
+    values = text(f"UPDATE prediction_reasons SET field_values = '[]' "
+                  f"WHERE prediction_id IN :ids AND {times}").bindparams(
+                      bindparam("ids", expanding=True))
     start, features = done, 0
     last = 0
     while True:
@@ -131,6 +138,7 @@ def _purge(store: StoreBase, cutoff: datetime, batch: int, floor: datetime | Non
             now = datetime.now(UTC)
             conn.execute(update, {**params, "now": now if pg else sqlite_time(now), "ids": ids})
             features += conn.execute(delete, {**params, "ids": ids}).rowcount or 0
+            conn.execute(values, {**params, "ids": ids})
         done += len(ids)
         last = ids[-1]
         if progress is not None:

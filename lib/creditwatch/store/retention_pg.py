@@ -6,7 +6,8 @@ writers: it waits for the transactions already using the table instead of queuei
 behind it), counted, dropped, and an empty partition attached for the month again
 (``partitions.create_month``: SHARE UPDATE EXCLUSIVE on the parent, which writers do not
 conflict with). The month's predictions keep their rows: one UPDATE on that month's
-partition empties their inputs and stamps ``inputs_purged_at``; it locks only those old
+partition empties their inputs and stamps ``inputs_purged_at`` (one before it empties the
+applicant's values of their reasons, as the batch path does); they lock only those old
 rows, which the API never writes. Deleting twenty feature values per prediction one by one
 was most of the batch path's time; dropping the partition costs the same whatever its size.
 
@@ -49,6 +50,10 @@ def purge_months(store: StoreBase, cutoff: datetime,
             continue
         features += _drop_feature_values(store, month)
         with store.engine.begin() as conn:
+            conn.execute(text(  # the reasons' applicant values, as the batch path does
+                f"UPDATE {partition_name('prediction_reasons', month)} SET field_values = '[]' "
+                f"WHERE prediction_id IN (SELECT id FROM {partition_name('predictions', month)} "
+                "WHERE inputs_purged_at IS NULL)"))
             done += conn.execute(text(
                 f"UPDATE {partition_name('predictions', month)} "
                 "SET inputs = '{}', inputs_purged_at = :now WHERE inputs_purged_at IS NULL"),
