@@ -109,16 +109,6 @@ def insert_ignore(
     return inserted
 
 
-def copy_rows(conn: Connection, table: str, columns: Sequence[str],
-              rows: Sequence[tuple[Any, ...]]) -> None:
-    """COPY ``rows`` (tuples in ``columns`` order) into ``table``, which has no natural key
-    to check (the audit log's entries, numbered under its lock)."""
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def copy_text(conn: Connection, table: str, columns: Sequence[str], text: str) -> None:
     """COPY ``text`` (COPY text format, already escaped, one line per row) into ``table``."""
     if not text:
@@ -156,12 +146,8 @@ def copy_feature_values(
                 value = clean_float(value)
             text = "\\N" if value is None else repr(value)
             append(f"{pid}\t{escaped}\t{text}\t{stamp}\n")
-    if lines:
-        statement = (
-            "COPY feature_values (prediction_id, feature, value, application_time) FROM STDIN"
-        )
-        with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
-            copy.write("".join(lines))
+    copy_text(conn, "feature_values", ("prediction_id", "feature", "value", "application_time"),
+              "".join(lines))
     return len(lines)
 
 
@@ -192,9 +178,7 @@ def copy_reasons(
         for rank, code, text, contribution, fields, values in rows:
             append(f"{pid}\t{rank}\t{escape(code)}\t{escape(text)}\t{contribution!r}\t"
                    f"{escape(fields)}\t{escape(values)}\t{stamp}\n")
-    if lines:
-        statement = ("COPY prediction_reasons (prediction_id, rank, code, text, contribution, "
-                     "fields, field_values, application_time) FROM STDIN")
-        with _cursor(conn, statement) as cur, cur.copy(statement) as copy:
-            copy.write("".join(lines))
+    copy_text(conn, "prediction_reasons", ("prediction_id", "rank", "code", "text",
+                                           "contribution", "fields", "field_values",
+                                           "application_time"), "".join(lines))
     return len(lines)
