@@ -55,11 +55,6 @@ class OutcomeWaiters:
                 self._waiting[event] = pending
         return pending
 
-    def forget(self, event_ids: list[str]) -> None:
-        with self._lock:
-            for event in event_ids:
-                self._waiting.pop(event, None)
-
     def finish(self, pending: Pending) -> list[str]:
         """Stop waiting for ``pending``: each item's status, ``queued`` for those without
         one yet (under the lock: none is recorded after this)."""

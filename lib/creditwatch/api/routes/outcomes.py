@@ -106,7 +106,7 @@ async def post_outcomes(request: Request) -> Response:
     try:
         spool_records(state, "outcome", records)
     except ApiError:
-        state.outcome_waiters.forget(events)
+        state.outcome_waiters.finish(pending)  # nothing will come: stop waiting
         raise
     state.writer.notify()
     statuses = await await_statuses(state.outcome_waiters, pending,
